@@ -1,0 +1,5 @@
+"""Prometheus metrics, defined once per process."""
+from prometheus_client import Counter, Histogram
+
+HTTP_REQUESTS = Counter("oncall_http_requests_total", "HTTP requests", ["method", "endpoint", "status"])
+HTTP_LATENCY = Histogram("oncall_http_request_seconds", "HTTP request latency", ["endpoint"])

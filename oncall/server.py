@@ -1,0 +1,48 @@
+"""Process entry points: the gunicorn-served web app and the engine-only worker."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from gunicorn.app.base import BaseApplication
+
+log = logging.getLogger("oncall.server")
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from oncall.app import create_app
+
+        return create_app()
+
+
+def run(*, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the app with gunicorn (never Flask's development server)."""
+    _Gunicorn({
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "accesslog": "-",
+        "timeout": 30,
+        "graceful_timeout": 10,
+    }).run()
+
+
+def run_worker() -> None:
+    """Run until SIGTERM/SIGINT."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    log.info("worker started")
+    stop.wait()
+    log.info("worker stopped")

@@ -1,0 +1,9 @@
+"""Query models shared by list endpoints."""
+from pydantic import Field
+
+from oncall.schemas.base import RequestModel
+
+
+class Page(RequestModel):
+    limit: int = Field(default=100, ge=1, le=1000)
+    offset: int = Field(default=0, ge=0)

@@ -1,0 +1,1 @@
+"""The managers' web UI (server-rendered)."""
