@@ -9,6 +9,9 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
 from oncall.config import Settings, from_env
+from oncall.engine.scheduler import EngineScheduler
+from oncall.engine.tick import EscalationEngine
+from oncall.notifiers.factory import build_notifiers
 from oncall.services.secrets import stored_secret_key
 from oncall.store.db import make_engine
 
@@ -31,8 +34,19 @@ def create_app(config: Mapping[str, object] | Settings | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         TESTING=bool(settings.extra.get("TESTING", False)),
     )
+    app.extensions["oncall.escalation"] = EscalationEngine(
+        db=engine, notifiers=settings.extra.get("notifiers") or build_notifiers(settings),
+        secret_key=app.config["SECRET_KEY"], base_url=settings.base_url)
     _register(app)
     return app
+
+
+def start_engine(app: Flask) -> EngineScheduler:
+    """Start this process's tick (``oncall serve`` / ``oncall worker``; never at import)."""
+    scheduler = EngineScheduler(app.extensions["oncall.escalation"], app.extensions["oncall.settings"].tick_seconds)
+    scheduler.start()
+    app.extensions["oncall.wake"] = scheduler.wake
+    return scheduler
 
 
 def _secret_key_from_database(engine) -> str:
@@ -46,12 +60,14 @@ def _secret_key_from_database(engine) -> str:
 
 
 def _register(app: Flask) -> None:
-    from oncall.web import dbsession, errors, ops
-    from oncall.web.api import openapi, people
+    from oncall.web import dbsession, errors, inbound, ops
+    from oncall.web.api import incidents, integrations, openapi, people, policies
     from oncall.web.ui import pages
 
     dbsession.init_app(app)
     errors.init_app(app)
     ops.init_app(app)
-    for blueprint in (ops.bp, openapi.bp, people.bp, pages.bp):
+    inbound.init_app(app)
+    for blueprint in (ops.bp, openapi.bp, people.bp, policies.bp, integrations.bp, incidents.bp, inbound.bp,
+                      pages.bp):
         app.register_blueprint(blueprint)

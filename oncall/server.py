@@ -20,9 +20,12 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from oncall.app import create_app
+        """Called in each worker after the fork: its own engine pool and its own tick."""
+        from oncall.app import create_app, start_engine
 
-        return create_app()
+        app = create_app()
+        start_engine(app)
+        return app
 
 
 def run(*, host: str, port: int, workers: int, threads: int) -> None:
@@ -39,10 +42,14 @@ def run(*, host: str, port: int, workers: int, threads: int) -> None:
 
 
 def run_worker() -> None:
-    """Run until SIGTERM/SIGINT."""
+    """The engine tick without a web server, until SIGTERM/SIGINT."""
+    from oncall.app import create_app, start_engine
+
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    scheduler = start_engine(create_app())
     log.info("worker started")
     stop.wait()
+    scheduler.shutdown()
     log.info("worker stopped")

@@ -19,7 +19,7 @@ ALLOWED = {
     "services": {"services", "clock", "config", "schedule", "ingest", "store", "schemas", "notifiers"},
     "engine": {"engine", "services", "clock", "config", "schedule", "ingest", "store", "schemas", "notifiers",
                "metrics"},
-    "web": {"web", "services", "schemas", "engine", "store", "config", "clock", "metrics"},
+    "web": {"web", "services", "schemas", "engine", "ingest", "store", "config", "clock", "metrics"},
 }
 PURE = {"schedule", "ingest"}
 CLOCK_READS = {("datetime", "now"), ("datetime", "utcnow"), ("time", "time"), ("time", "monotonic"),

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 16:18:22.579478
+Create Date: 2026-12-03 16:24:46.105830
 """
 from typing import Sequence, Union
 
@@ -278,6 +278,7 @@ def upgrade() -> None:
     sa.Column('layer_id', sa.Integer(), nullable=False),
     sa.Column('effective_from', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('handoff', sqlmodel.sql.sqltypes.AutoString(length=19), nullable=False),
+    sa.Column('handoff_fold', sa.Integer(), nullable=False),
     sa.Column('shift_unit', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('shift_count', sa.Integer(), nullable=False),
     sa.Column('member_offset', sa.Integer(), nullable=False),

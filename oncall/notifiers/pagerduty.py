@@ -9,13 +9,15 @@ gets, after construction (its ``__init__`` fills ``retry`` with 5xx counts):
   client, so it is capped at one extra attempt after ``sleep_timer * 2`` = 0.5 s.
 - ``max_network_attempts = 0``: a timeout or refused connection raises at once (the default
   is three more attempts with 3 + 6 + 12 s of sleep).
-- ``timeout = 5.0``: the client passes this attribute on every request (default 60 s).
+- ``timeout = 5.0``: the client passes this attribute on every request (default 60 s);
+  httpx applies it to each phase (connect, write, read between bytes, pool wait).
 
-Worst case per ``send()``: two attempts of ``timeout`` each plus 0.5 s.
+So one attempt per ``send()``, or two with 0.5 s between them after a 429.
 
-TLS: the client accepts https base URLs only. httpx2 builds its SSL context when the
-client is created and honours ``SSL_CERT_FILE`` (then ``SSL_CERT_DIR``) at that moment
-(``httpcore2._ssl.default_ssl_context``); tests point it at the fake server's CA.
+TLS: the client accepts https base URLs only. httpx2 builds its SSL context when a client
+is created (here: on the first message for a routing key) and honours ``SSL_CERT_FILE``
+(then ``SSL_CERT_DIR``) at that moment (``httpcore2._ssl.default_ssl_context``); tests
+point it at the fake server's CA.
 """
 
 import threading

@@ -10,6 +10,10 @@
   ``TwilioServiceException``, which is not a subclass of it. Both carry ``status``.
 """
 
+import unicodedata
+from collections.abc import Callable
+from itertools import accumulate
+
 import requests
 from twilio.base import values
 from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
@@ -26,38 +30,67 @@ GSM_BASIC = frozenset(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 GSM_EXTENDED = frozenset("^{}\\[~]|€\f")
+GSM = GSM_BASIC | GSM_EXTENDED
 TWO_SEGMENTS_GSM = 306  # 2 x 153 septets
 TWO_SEGMENTS_UCS2 = 134  # 2 x 67 UTF-16 code units, once any character is outside GSM
 
 
-def sms_overflow(text: str) -> int:
-    """How far ``text`` is over two SMS segments, in its own encoding's units (<= 0: fits)."""
-    if all(c in GSM_BASIC or c in GSM_EXTENDED for c in text):
-        return sum(2 if c in GSM_EXTENDED else 1 for c in text) - TWO_SEGMENTS_GSM
-    return len(text.encode("utf-16-le")) // 2 - TWO_SEGMENTS_UCS2
+def sms_units(text: str) -> tuple[int, int]:
+    """``(units used, two-segment limit)`` for ``text`` in the encoding it will be sent in."""
+    cost, limit = _encoding(text)
+    return sum(map(cost, text)), limit
+
+
+def _encoding(text: str) -> tuple[Callable[[str], int], int]:
+    if GSM.issuperset(text):
+        return (lambda c: 2 if c in GSM_EXTENDED else 1), TWO_SEGMENTS_GSM
+    return (lambda c: len(c.encode("utf-16-le")) // 2), TWO_SEGMENTS_UCS2
+
+
+def _gsm_char(c: str) -> str:
+    base = unicodedata.normalize("NFKD", c)[:1]  # "ç" -> "c"
+    return c if c in GSM else base if base in GSM else "?"
 
 
 def sms_body(message: Message) -> str:
     """``[oncall] CRITICAL INC0010001 <title> Ack: <url> or reply ACK <code>``.
 
     Only the summary is shortened to stay within two segments; the ack link and the reply
-    code are always whole (if they alone exceed two segments, so be it).
+    code are always whole (if they alone exceed two segments, so be it). One character
+    outside GSM-7 switches the whole SMS to UCS-2 (134 units for two segments instead of
+    306), where a long ack link can leave no room even for the ticket id; so a GSM-only
+    rendering of the summary ("?" for what has no GSM look-alike) is sent instead when it
+    keeps more real characters.
     """
-    head = f"[oncall] {message.severity.upper()} "
+    prefix = f"[oncall] {message.severity.upper()}"
     ways = []
     if message.ack_url:
         ways.append(f"Ack: {message.ack_url}")
     if message.reply_code:
         ways.append(f"reply ACK {message.reply_code}")
-    tail = (" " + " or ".join(ways)) if ways else ""
+    instructions = " or ".join(ways)
+
+    def compose(text: str) -> str:
+        return " ".join(part for part in (prefix, text, instructions) if part)
+
+    def fit(text: str) -> tuple[str, str]:
+        """(the part of ``text`` kept, the body)"""
+        body = compose(text)
+        cost, limit = _encoding(body)
+        if sum(map(cost, body)) <= limit:
+            return text, body
+        budget = limit - sum(map(cost, compose("...")))  # what is left for the summary
+        kept = text[: sum(1 for used in accumulate(map(cost, text)) if used <= budget)].rstrip()
+        return kept, compose(kept + "..." if kept else "")
+
     summary = " ".join(message.summary.split())  # no newlines or runs of spaces
-    body = head + summary + tail
-    keep = len(summary)
-    while keep > 0 and (over := sms_overflow(body)) > 0:
-        keep = max(keep - over, 0)  # every character costs at least one unit
-        kept = summary[:keep].rstrip()
-        body = head + (kept + "..." if kept else "") + tail
-    return body
+    best_score, best_body = -1, ""
+    for text in dict.fromkeys([summary, "".join(map(_gsm_char, summary))]):
+        kept, body = fit(text)
+        score = sum(1 for ours, sent in zip(summary, kept) if sent == ours or sent != "?")
+        if score > best_score:  # a tie keeps the original
+            best_score, best_body = score, body
+    return best_body
 
 
 class TwilioSmsNotifier:

@@ -93,12 +93,14 @@ class FakeServer:
             self._httpd.socket = ctx.wrap_socket(
                 self._httpd.socket, server_side=True, do_handshake_on_connect=False
             )
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:
         """Stop listening and drop open (keep-alive) connections: later requests are refused."""
-        if self._httpd is None:
+        if self._httpd is None or self._stopping.is_set():
             return
         self._stopping.set()  # wakes delayed handlers
         self._httpd.shutdown()

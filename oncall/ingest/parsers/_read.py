@@ -61,7 +61,7 @@ class Reader:
     def children(self, key: str, *, required: bool = False) -> list[Reader]:
         """Readers for a list of objects under ``key``; a problem for each item that is not one."""
         value = self.data.get(key)
-        if value is None or value == []:
+        if value is None:
             if required:
                 self.fail(key, "is missing or blank")
             return []

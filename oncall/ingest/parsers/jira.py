@@ -97,7 +97,7 @@ def adf_to_text(document: object) -> str | None:
             elif isinstance(text, str):
                 parts.append(text)
             else:
-                if kind in _LINE_NODES:
+                if isinstance(kind, str) and kind in _LINE_NODES:
                     stack.append(_LINE_END)
                 stack.append(node.get("content"))
     flat = re.sub(r"\n{2,}", "\n", "".join(parts)).strip()

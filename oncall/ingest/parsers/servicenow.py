@@ -8,7 +8,7 @@ them (`"1 - Critical"`), mixed freely.
   link `{instance}/nav_to.do?uri={table}.do?sys_id={sys_id}` (table defaults to incident).
 - title `short_description` (not needed on a resolve).
 - severity `priority` 1 → critical, 2 → high, 3 → medium, 4 → low, 5 → info, from the value
-  or the number a display value starts with; a bare name ("Critical", "Moderate",
+  (a number, or text starting with one); a bare name ("Critical", "Moderate",
   "Planning") also works; missing or unknown → medium.
 - resolve when `state` is 6 Resolved, 7 Closed or 8 Canceled (number or name); else trigger.
 - routing: `assignment_group` and `category` (display values).
@@ -70,7 +70,9 @@ def _required(body: Reader, key: str) -> str | None:
 
 
 def _choice(value: object) -> str | None:
-    """A choice field's code: "1" from "1" or "1 - Critical", else its lower-case name."""
+    """A choice field's code: "1" from 1, "1" or "1 - Critical", else its lower-case name."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     text = _field(value)
     if text is None:
         return None

@@ -31,6 +31,7 @@ class LayerVersion(SQLModel, table=True):
     layer_id: int = Field(foreign_key="layer.id", index=True, ondelete="CASCADE")
     effective_from: datetime | None = None  # None: since the layer was created
     handoff: str = Field(max_length=19)  # naive wall time in the rotation's timezone
+    handoff_fold: int = 0  # 1: the later of a repeated wall hour (set by effective-dated edits)
     shift_unit: str = Field(max_length=8)  # hours | days | weeks
     shift_count: int
     member_offset: int = 0

@@ -22,6 +22,7 @@ def require_token() -> None:
     if token is None:
         raise Unauthorized("unknown or revoked API token")
     g.actor = f"token:{token.id}"
+    g.token_user_id = token.user_id
 
 
 def actor() -> str:

@@ -1,0 +1,1 @@
+"""The escalation engine: a tick that advances due incidents and sends the outbox."""

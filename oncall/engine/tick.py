@@ -1,0 +1,60 @@
+"""One engine cycle: advance due incidents (and commit), then send the outbox."""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from oncall import clock
+from oncall.engine import escalate, send
+from oncall.metrics import TICK_SECONDS, TICKS
+from oncall.notifiers.base import Notifier
+
+log = logging.getLogger("oncall.engine")
+
+
+@dataclass
+class TickResult:
+    advanced: int = 0
+    sent: int = 0
+
+
+class EscalationEngine:
+    """Holds what a tick needs; every process may run one, the database keeps them apart."""
+
+    def __init__(self, *, db: Engine, notifiers: dict[str, Notifier], secret_key: str, base_url: str,
+                 now: Callable[[], datetime] = clock.now):
+        self.db = db
+        self.now = now
+        self.sender = send.Sender(notifiers=notifiers, secret_key=secret_key, base_url=base_url, now=now)
+        self._lock = threading.Lock()
+
+    def tick(self) -> TickResult:
+        """Run until nothing is due (bounded batches), so a backlog drains in one call."""
+        if not self._lock.acquire(blocking=False):
+            return TickResult()  # a tick is already running in this process
+        started = clock.monotonic()
+        try:
+            return self._tick()
+        finally:
+            self._lock.release()
+            TICKS.inc()
+            TICK_SECONDS.observe(clock.monotonic() - started)
+
+    def _tick(self) -> TickResult:
+        result = TickResult()
+        with Session(self.db, expire_on_commit=False) as session:
+            while True:
+                advanced = escalate.escalate_due(session, self.now())
+                result.advanced += advanced
+                claimed = send.claim(session, self.now())
+                for note in claimed:
+                    if self.sender.send(session, note) is not None:
+                        result.sent += 1
+                if not advanced and not claimed:
+                    return result
