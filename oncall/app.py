@@ -60,7 +60,7 @@ def _secret_key_from_database(engine) -> str:
 
 
 def _register(app: Flask) -> None:
-    from oncall.web import dbsession, errors, inbound, ops
+    from oncall.web import dbsession, errors, inbound, ops, responses
     from oncall.web.api import incidents, integrations, openapi, people, policies
     from oncall.web.ui import pages
 
@@ -69,5 +69,5 @@ def _register(app: Flask) -> None:
     ops.init_app(app)
     inbound.init_app(app)
     for blueprint in (ops.bp, openapi.bp, people.bp, policies.bp, integrations.bp, incidents.bp, inbound.bp,
-                      pages.bp):
+                      responses.bp, pages.bp):
         app.register_blueprint(blueprint)

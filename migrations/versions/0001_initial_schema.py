@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 16:24:46.105830
+Create Date: 2026-12-03 16:26:08.199254
 """
 from typing import Sequence, Union
 
@@ -59,6 +59,12 @@ def upgrade() -> None:
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('email')
+    )
+    op.create_table('webhook_delivery',
+    sa.Column('provider', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('delivery_id', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('received_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('provider', 'delivery_id')
     )
     op.create_table('api_token',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -429,6 +435,7 @@ def downgrade() -> None:
     op.drop_table('escalation_policy')
     op.drop_table('business_hours')
     op.drop_table('api_token')
+    op.drop_table('webhook_delivery')
     op.drop_table('users')
     op.drop_table('team')
     op.drop_table('setting')

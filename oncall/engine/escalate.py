@@ -48,7 +48,7 @@ def _apply(session: Session, incident: Incident, decision: Decision, now: dateti
         timeline.add(session, incident_id=incident.id, kind=step.kind, actor="engine", at=now, message=step.message,
                      data={"level": step.level, **step.data})
     phones = dict(session.execute(select(User.id, User.phone).where(
-        User.id.in_([p.user_id for p in decision.pages])))) if decision.pages else {}
+        User.id.in_([p.user_id for p in decision.pages]))).all()) if decision.pages else {}
     for page in decision.pages:
         key = f"{incident.id}:{page.loop}:{page.level}:{page.user_id}:{page.channel}"
         if outbox.queue(session, incident_id=incident.id, idempotency_key=key, channel=page.channel, kind="trigger",
@@ -76,18 +76,3 @@ def escalate_due(session: Session, now: datetime, limit: int = BATCH) -> int:
         advanced += 1
     session.commit()
     return advanced
-
-
-def escalate_early(session: Session, incident_id: int, level: int, loop: int, now: datetime) -> bool:
-    """Every page of the current level failed for good: move on now instead of at the timeout."""
-    changed = session.execute(
-        update(Incident).where(Incident.id == incident_id, Incident.status == IncidentStatus.triggered.value,
-                               Incident.level == level, Incident.loop == loop,
-                               Incident.escalation_state == "running")
-        .values(next_deadline=now)).rowcount == 1
-    if changed:
-        timeline.add(session, incident_id=incident_id, kind="escalated_early", actor="engine", at=now,
-                     message=f"Every page of level {level} failed: escalating now", data={"level": level})
-    return changed
-
-

@@ -64,7 +64,7 @@ def test_payload_must_be_an_object(source, payload):
 
 
 @pytest.mark.parametrize("source", sorted(PARSERS))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(payload=json_values)
 def test_arbitrary_json_gives_events_or_a_payload_error(source, payload):
     check(source, payload)
@@ -90,7 +90,7 @@ def mutated_fixtures(draw, fixtures):
     return FIXTURE_PARSER.get(folder, folder), payload
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_damaged_fixtures_give_events_or_a_payload_error(fixture_payloads, data):
     source, payload = data.draw(mutated_fixtures(fixture_payloads))

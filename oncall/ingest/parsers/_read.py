@@ -99,8 +99,3 @@ def text_or_none(value: object) -> str | None:
 def strings(value: object) -> list[str]:
     """The non-blank strings of a list (tags, labels); [] for anything else."""
     return [item for item in value if text_or_none(item)] if isinstance(value, list) else []
-
-
-def object_or_empty(value: object) -> dict:
-    """``value`` when it is a JSON object, else {}."""
-    return value if isinstance(value, dict) else {}

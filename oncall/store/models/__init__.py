@@ -7,7 +7,7 @@ from oncall.store.models.incidents import (
     NotificationStatus,
     TimelineEntry,
 )
-from oncall.store.models.integrations import InboundEvent, Integration
+from oncall.store.models.integrations import InboundEvent, Integration, WebhookDelivery
 from oncall.store.models.people import ApiToken, Role, Setting, User
 from oncall.store.models.policies import EscalationLevel, EscalationPolicy, EscalationTarget
 from oncall.store.models.rotations import Layer, LayerMember, LayerVersion, Override, Rotation
@@ -18,5 +18,5 @@ __all__ = [
     "EscalationPolicy", "EscalationTarget", "Holiday", "InboundEvent", "Incident",
     "IncidentStatus", "Integration", "Layer", "LayerMember", "LayerVersion", "Notification",
     "NotificationStatus", "Override", "Role", "Rotation", "Setting", "Team", "TeamMember",
-    "TimelineEntry", "User",
+    "TimelineEntry", "User", "WebhookDelivery",
 ]

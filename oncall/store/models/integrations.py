@@ -37,3 +37,13 @@ class InboundEvent(SQLModel, table=True):
     outcome: str = Field(max_length=32)  # opened | appended | below_min_severity | unknown_dedup_key | ...
     incident_ids: list = json_field(list)
     raw_body: str | None = text_field()
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """Provider webhook deliveries already handled (PagerDuty retries the same X-Webhook-Id)."""
+
+    __tablename__ = "webhook_delivery"
+
+    provider: str = Field(primary_key=True, max_length=16)
+    delivery_id: str = Field(primary_key=True, max_length=128)
+    received_at: datetime = created_at_field()
