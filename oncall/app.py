@@ -60,14 +60,14 @@ def _secret_key_from_database(engine) -> str:
 
 
 def _register(app: Flask) -> None:
-    from oncall.web import dbsession, errors, inbound, ops, responses
-    from oncall.web.api import incidents, integrations, openapi, people, policies
+    from oncall.web import dbsession, errors, ical, inbound, ops, responses
+    from oncall.web.api import incidents, integrations, openapi, people, policies, schedules
     from oncall.web.ui import pages
 
     dbsession.init_app(app)
     errors.init_app(app)
     ops.init_app(app)
     inbound.init_app(app)
-    for blueprint in (ops.bp, openapi.bp, people.bp, policies.bp, integrations.bp, incidents.bp, inbound.bp,
-                      responses.bp, pages.bp):
+    for blueprint in (ops.bp, openapi.bp, people.bp, schedules.bp, policies.bp, integrations.bp, incidents.bp, inbound.bp,
+                      responses.bp, ical.bp, pages.bp):
         app.register_blueprint(blueprint)

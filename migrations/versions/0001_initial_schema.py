@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 16:26:08.199254
+Create Date: 2026-12-03 16:29:37.739069
 """
 from typing import Sequence, Union
 
@@ -56,9 +56,11 @@ def upgrade() -> None:
     sa.Column('pagerduty_user_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+    sa.Column('ical_token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('email')
+    sa.UniqueConstraint('email'),
+    sa.UniqueConstraint('ical_token_hash')
     )
     op.create_table('webhook_delivery',
     sa.Column('provider', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),

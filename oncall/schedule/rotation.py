@@ -6,11 +6,11 @@ the rotation's zone, so they keep the hand-off's wall time across DST. The shift
 at an instant is found arithmetically, never by walking shifts from the hand-off, so the
 cost of a question does not grow with the age of a rotation.
 """
-import heapq
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
 
+from oncall.schedule.overrides import Override, override_at, override_steps
 from oncall.schedule.timeline import Steps, add_step, merge
 from oncall.schedule.wall import UTC, as_utc, to_utc, to_wall, zone
 from oncall.schedule.windows import WeeklyWindow, in_windows, window_changes
@@ -101,23 +101,6 @@ class Rotation:
 
 
 @dataclass(frozen=True)
-class Override:
-    """``user_id`` covers [start, end) (aware) over every layer; of overlapping overrides
-    the one with the highest id (the newest) wins."""
-
-    id: int
-    user_id: int
-    start: datetime
-    end: datetime
-
-    def __post_init__(self):
-        object.__setattr__(self, "start", as_utc(self.start, "override start"))
-        object.__setattr__(self, "end", as_utc(self.end, "override end"))
-        if self.end <= self.start:
-            raise ValueError("an override must end after it starts")
-
-
-@dataclass(frozen=True)
 class Shift:
     """[start, end) in UTC; ``source`` is "layer:<name>", "override", or "none" for a gap."""
 
@@ -127,10 +110,60 @@ class Shift:
     source: str
 
 
+def shift_start_at(version: LayerVersion, tz: tzinfo, k: int) -> datetime:
+    """UTC start of shift k of ``version``'s grid (k may be negative)."""
+    if version.shift_unit == "hours":
+        return to_utc(version.handoff, tz) + k * version.shift_length
+    return to_utc(version.handoff + k * version.shift_length, tz)
+
+
+def shift_index(version: LayerVersion, tz: str | tzinfo, at: datetime) -> int | None:
+    """The index of the shift in progress at ``at`` in ``version``'s grid (its
+    ``effective_from`` aside); None before the first hand-off.
+
+    Hours: floor division of the elapsed time. Days and weeks: divide the wall-clock
+    difference, then correct by comparing instants; offsets differ by hours and shifts last
+    days, so the correction is a step or two whatever the rotation's age.
+    """
+    tz, at = zone(tz), as_utc(at)
+    first, length = shift_start_at(version, tz, 0), version.shift_length
+    if at < first:
+        return None
+    if version.shift_unit == "hours":
+        return (at - first) // length
+    k = max((to_wall(at, tz) - version.handoff) // length, 0)
+    while shift_start_at(version, tz, k + 1) <= at:
+        k += 1
+    while shift_start_at(version, tz, k) > at:
+        k -= 1
+    return k
+
+
+def shift_start(version: LayerVersion, tz: str | tzinfo, at: datetime) -> datetime | None:
+    """UTC start of the shift in progress at ``at``; None before the first hand-off."""
+    k = shift_index(version, tz, at)
+    return None if k is None else shift_start_at(version, zone(tz), k)
+
+
+def next_handoff(version: LayerVersion, tz: str | tzinfo, at: datetime) -> datetime:
+    """UTC start of the first shift after ``at`` (the first hand-off, if none has begun)."""
+    k = shift_index(version, tz, at)
+    return shift_start_at(version, zone(tz), 0 if k is None else k + 1)
+
+
+def layer_user(layer: Layer, tz: tzinfo, at: datetime) -> int | None:
+    """Who ``layer`` puts on call at UTC instant ``at``; None: nobody."""
+    version = layer.version_at(at)
+    if version is None or (version.restrictions and not in_windows(version.restrictions, to_wall(at, tz))):
+        return None
+    k = shift_index(version, tz, at)
+    return None if k is None else version.member(k)
+
+
 def on_call(rotation: Rotation, overrides: tuple[Override, ...], at: datetime) -> list[int]:
     """Who is on call at ``at``: [] for a gap, else one user id (a list for the API)."""
     at = as_utc(at, "at")
-    override = max((o for o in overrides if o.start <= at < o.end), key=lambda o: o.id, default=None)
+    override = override_at(overrides, at)
     if override is not None:
         return [override.user_id]
     tz = zone(rotation.timezone)
@@ -153,7 +186,7 @@ def shifts(rotation: Rotation, overrides: tuple[Override, ...], start: datetime,
     tz = zone(rotation.timezone)
     top_first = rotation.layers[::-1]
     sources = ("override",) + tuple(f"layer:{layer.name}" for layer in top_first)
-    tracks = [_override_steps(overrides, start, end)] + [_layer_steps(layer, tz, start, end) for layer in top_first]
+    tracks = [override_steps(overrides, start, end)] + [_layer_steps(layer, tz, start, end) for layer in top_first]
     steps: Steps = []
     for at, users in merge(*tracks):
         add_step(steps, at, next(((u, s) for u, s in zip(users, sources) if u is not None), (None, "none")))
@@ -165,23 +198,6 @@ def gaps(rotation: Rotation, overrides: tuple[Override, ...], start: datetime,
          end: datetime) -> list[tuple[datetime, datetime]]:
     """The stretches of [start, end) with nobody on call."""
     return [(s.start, s.end) for s in shifts(rotation, overrides, start, end) if s.user_id is None]
-
-
-def _override_steps(overrides: tuple[Override, ...], start: datetime, end: datetime) -> Steps:
-    """The winning override's user across [start, end) (None: no override in force)."""
-    relevant = sorted((o for o in overrides if o.start < end and o.end > start), key=lambda o: o.start)
-    times = sorted({start} | {o.start for o in relevant if o.start > start} | {o.end for o in relevant if o.end < end})
-    steps: Steps = []
-    active: list[tuple[int, datetime, int]] = []  # heap of (-id, end, user): newest on top
-    i = 0
-    for at in times:
-        while i < len(relevant) and relevant[i].start <= at:
-            heapq.heappush(active, (-relevant[i].id, relevant[i].end, relevant[i].user_id))
-            i += 1
-        while active and active[0][1] <= at:
-            heapq.heappop(active)
-        add_step(steps, at, active[0][2] if active else None)
-    return steps
 
 
 def _layer_steps(layer: Layer, tz: tzinfo, start: datetime, end: datetime) -> Steps:
@@ -211,56 +227,6 @@ def _coverage_steps(version: LayerVersion, tz: tzinfo, lo: datetime, hi: datetim
     inside = in_windows(version.restrictions, to_wall(lo, tz))
     flips = [at for at in window_changes(version.restrictions, tz, lo, hi) if at < hi]
     return [(lo, inside)] + [(at, inside ^ (i % 2 == 0)) for i, at in enumerate(flips)]
-
-
-def shift_start_at(version: LayerVersion, tz: tzinfo, k: int) -> datetime:
-    """UTC start of shift k of ``version``'s grid (k may be negative)."""
-    if version.shift_unit == "hours":
-        return to_utc(version.handoff, tz) + k * version.shift_length
-    return to_utc(version.handoff + k * version.shift_length, tz)
-
-
-def shift_index(version: LayerVersion, tz: str | tzinfo, at: datetime) -> int | None:
-    """The index of the shift in progress at ``at`` in ``version``'s grid (its
-    ``effective_from`` aside); None before the first hand-off.
-
-    Hours: floor division of the elapsed time. Days and weeks: divide the wall-clock
-    difference, then correct by comparing instants; offsets differ by hours and shifts last
-    days, so the correction is a step or two whatever the rotation's age.
-    """
-    tz, at = zone(tz), as_utc(at)
-    if at < shift_start_at(version, tz, 0):
-        return None
-    length = version.shift_length
-    if version.shift_unit == "hours":
-        return (at - to_utc(version.handoff, tz)) // length
-    k = max((to_wall(at, tz) - version.handoff) // length, 0)
-    while shift_start_at(version, tz, k + 1) <= at:
-        k += 1
-    while shift_start_at(version, tz, k) > at:
-        k -= 1
-    return k
-
-
-def shift_start(version: LayerVersion, tz: str | tzinfo, at: datetime) -> datetime | None:
-    """UTC start of the shift in progress at ``at``; None before the first hand-off."""
-    k = shift_index(version, tz, at)
-    return None if k is None else shift_start_at(version, zone(tz), k)
-
-
-def next_handoff(version: LayerVersion, tz: str | tzinfo, at: datetime) -> datetime:
-    """UTC start of the first shift after ``at`` (the first hand-off, if none has begun)."""
-    k = shift_index(version, tz, at)
-    return shift_start_at(version, zone(tz), 0 if k is None else k + 1)
-
-
-def layer_user(layer: Layer, tz: tzinfo, at: datetime) -> int | None:
-    """Who ``layer`` puts on call at UTC instant ``at``; None: nobody."""
-    version = layer.version_at(at)
-    if version is None or (version.restrictions and not in_windows(version.restrictions, to_wall(at, tz))):
-        return None
-    k = shift_index(version, tz, at)
-    return None if k is None else version.member(k)
 
 
 def continue_version(old: LayerVersion, tz: str | tzinfo, effective_at: datetime, *, members=None,

@@ -11,6 +11,7 @@ on the way in because Python compares and subtracts two datetimes sharing one tz
 naive wall times, ignoring ``fold``.
 """
 from datetime import datetime, timedelta, timezone, tzinfo
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 UTC = timezone.utc
@@ -18,12 +19,17 @@ UTC = timezone.utc
 
 def zone(tz: str | tzinfo) -> tzinfo:
     """A tzinfo for an IANA name (ValueError if unknown); a tzinfo is returned as is."""
-    if isinstance(tz, tzinfo):
-        return tz
+    return tz if isinstance(tz, tzinfo) else _load(tz)
+
+
+@cache
+def _load(name: str) -> ZoneInfo:
+    """ZoneInfo keeps only a few zones nobody references; keep every zone asked for (a few
+    hundred at most) so rotations naming a zone by string do not reread its file."""
     try:
-        return ZoneInfo(tz)
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValueError(f"unknown timezone {tz!r}") from None
+        raise ValueError(f"unknown timezone {name!r}") from None
 
 
 def as_utc(at: datetime, name: str = "instant") -> datetime:

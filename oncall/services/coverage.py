@@ -4,7 +4,7 @@ The engine, the API and the simulator all ask here, so they cannot disagree.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import holidays as holiday_calendars
@@ -66,11 +66,16 @@ def overrides(session: Session, rotation_id: int, start: datetime, end: datetime
     return tuple(core.Override(o.id, o.user_id, o.start, o.end) for o in rows)
 
 
+def on_call_many(session: Session, rotation_ids: list[int], at: datetime) -> dict[int, list[int]]:
+    """Who each rotation puts on call at ``at``; a rotation that no longer exists has nobody."""
+    loaded = load_rotations(session, rotation_ids)
+    instant = (at, at + timedelta(microseconds=1))  # the overrides covering [at, at]
+    return {rid: core.on_call(loaded[rid], overrides(session, rid, *instant), at) if rid in loaded else []
+            for rid in rotation_ids}
+
+
 def on_call(session: Session, rotation_id: int, at: datetime) -> list[int]:
-    loaded = load_rotations(session, [rotation_id])
-    if rotation_id not in loaded:
-        return []
-    return core.on_call(loaded[rotation_id], overrides(session, rotation_id, at, at), at)
+    return on_call_many(session, [rotation_id], at)[rotation_id]
 
 
 def team_members(session: Session, team_id: int) -> list[int]:

@@ -99,3 +99,14 @@ def text_or_none(value: object) -> str | None:
 def strings(value: object) -> list[str]:
     """The non-blank strings of a list (tags, labels); [] for anything else."""
     return [item for item in value if text_or_none(item)] if isinstance(value, list) else []
+
+
+def label_pairs(labels: dict) -> list[str]:
+    """Labels as sorted "name=value" strings; values that are not text or integers are dropped."""
+    return [f"{name}={value}" for name, value in sorted(labels.items())
+            if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))]
+
+
+def compact(values: dict) -> dict:
+    """``values`` without the empty ones (None, "", [], {}); 0 and False are kept."""
+    return {key: value for key, value in values.items() if value not in (None, "", [], {})}

@@ -16,7 +16,7 @@ per alert `silenceURL`, `dashboardURL`, `panelURL`, `values` or, up to Grafana 9
 from __future__ import annotations
 
 from oncall.ingest.event import NormalizedEvent, normalise_severity, routing_fields
-from oncall.ingest.parsers._read import Reader
+from oncall.ingest.parsers._read import Reader, compact, label_pairs
 
 SOURCE = "alertmanager"
 DEFAULT_SEVERITY = "high"
@@ -44,9 +44,8 @@ def parse(payload: object) -> list[NormalizedEvent]:
             source=SOURCE,
             external_id=fingerprint,
             url=alert.text("generatorURL"),
-            details={key: value for key, value in extras.items() if value not in (None, "", {})},
-            fields=routing_fields(labels=[f"{name}={value}" for name, value in sorted(labels.data.items())
-                                          if isinstance(value, str)]),
+            details=compact(extras),
+            fields=routing_fields(labels=label_pairs(labels.data)),
             occurred_at=alert.text("endsAt" if resolved else "startsAt"),
         ))
     body.check()

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from oncall.ingest.event import ACTIONS, NormalizedEvent, normalise_severity, routing_fields
-from oncall.ingest.parsers._read import Reader
+from oncall.ingest.parsers._read import Reader, compact
 
 SOURCE = "events_v2"
 MAX_SUMMARY = 1024
@@ -58,7 +58,7 @@ def parse(payload: object) -> list[NormalizedEvent]:
         source=SOURCE,
         external_id=dedup_key or "",
         url=links[0]["href"] if links else client_url,
-        details={key: value for key, value in extras.items() if value not in (None, [])},
+        details=compact(extras),
         fields=routing_fields(category=category, assignment_group=group),
         occurred_at=timestamp,
     )]

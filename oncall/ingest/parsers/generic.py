@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 from oncall.ingest.event import ACTIONS, SEVERITIES, NormalizedEvent, normalise_severity, routing_fields
-from oncall.ingest.parsers._read import Reader, strings, text_or_none
+from oncall.ingest.parsers._read import Reader, label_pairs, strings, text_or_none
 
 SOURCE = "generic"
 _NO_SEVERITY = "info"
@@ -45,8 +45,6 @@ def parse(payload: object) -> list[NormalizedEvent]:
     body.check()
 
     labels = body.data.get("labels")
-    if isinstance(labels, dict):
-        labels = [f"{name}={value}" for name, value in sorted(labels.items()) if isinstance(value, (str, int))]
     return [NormalizedEvent(
         action=action,
         dedup_key=dedup_key or ticket_id,
@@ -56,7 +54,7 @@ def parse(payload: object) -> list[NormalizedEvent]:
         external_id=ticket_id or dedup_key,
         url=text_or_none(body.data.get("url")),
         details={key: value for key, value in body.data.items() if key not in _KNOWN},
-        fields=routing_fields(tags=strings(body.data.get("tags")), labels=strings(labels),
+        fields=routing_fields(tags=strings(body.data.get("tags")), labels=label_pairs(labels) if isinstance(labels, dict) else strings(labels),
                               **{key: text_or_none(body.data.get(key)) for key in _ROUTING_TEXT}),
         occurred_at=text_or_none(body.data.get("timestamp")) or text_or_none(body.data.get("occurred_at")),
     )]

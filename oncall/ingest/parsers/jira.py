@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from oncall.ingest.event import NormalizedEvent, normalise_severity, routing_fields
-from oncall.ingest.parsers._read import Reader, dig, strings, text_or_none
+from oncall.ingest.parsers._read import Reader, compact, dig, strings, text_or_none
 
 SOURCE = "jira"
 DEFAULT_SEVERITY = "medium"
@@ -69,7 +69,7 @@ def parse(payload: object) -> list[NormalizedEvent]:
         source=SOURCE,
         external_id=key,
         url=_browse_url(issue.data.get("self"), key),
-        details={name: value for name, value in details.items() if value},
+        details=compact(details),
         fields=routing_fields(category=text_or_none(dig(data, "issuetype", "name")),
                               tags=strings(data.get("labels"))),
         occurred_at=text_or_none(data.get("updated")) or text_or_none(data.get("created")),

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from oncall.ingest.event import NormalizedEvent, normalise_severity, routing_fields
-from oncall.ingest.parsers._read import Reader, text_or_none
+from oncall.ingest.parsers._read import Reader, compact, text_or_none
 
 SOURCE = "servicenow"
 DEFAULT_SEVERITY = "medium"
@@ -45,7 +45,7 @@ def parse(payload: object) -> list[NormalizedEvent]:
         source=SOURCE,
         external_id=number,
         url=_link(body.data),
-        details={key: text for key in _DETAILS if (text := _field(body.data.get(key), display=True))},
+        details=compact({key: _field(body.data.get(key), display=True) for key in _DETAILS}),
         fields=routing_fields(category=_field(body.data.get("category"), display=True),
                               assignment_group=_field(body.data.get("assignment_group"), display=True)),
         occurred_at=next(filter(None, (_field(body.data.get(key)) for key in when)), None),

@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 from oncall.ingest.event import NormalizedEvent, normalise_severity, routing_fields
-from oncall.ingest.parsers._read import Reader, text_or_none
+from oncall.ingest.parsers._read import Reader, compact, text_or_none
 
 SOURCE = "splunk"
 DEFAULT_SEVERITY = "high"
@@ -49,7 +49,7 @@ def parse(payload: object) -> list[NormalizedEvent]:
         source=SOURCE,
         external_id=ticket_id,
         url=text_or_none(body.data.get("results_link")),
-        details={key: value for key, value in context.items() if value not in (None, "", {})},
+        details=compact(context),
         fields=routing_fields(rule_name=rule_name or search_name,
                               security_domain=text_or_none(result.get("security_domain"))),
         occurred_at=text_or_none(result.get("_time")),

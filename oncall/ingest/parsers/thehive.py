@@ -20,7 +20,7 @@
 from __future__ import annotations
 
 from oncall.ingest.event import NormalizedEvent, normalise_severity, routing_fields
-from oncall.ingest.parsers._read import Reader, strings, text_or_none
+from oncall.ingest.parsers._read import Reader, compact, strings, text_or_none
 
 SOURCE = "thehive"
 DEFAULT_SEVERITY = "medium"
@@ -70,7 +70,7 @@ def parse(payload: object) -> list[NormalizedEvent]:
         severity=normalise_severity(value("severity"), _SEVERITY) or DEFAULT_SEVERITY,
         source=SOURCE,
         external_id=ticket_id,
-        details={key: item for key, item in extras.items() if item not in (None, "")},
+        details=compact(extras),
         fields=routing_fields(category=text_or_none(value("type")), tags=strings(value("tags"))),
         occurred_at=None if when is None else str(when),
     )]

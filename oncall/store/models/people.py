@@ -24,6 +24,7 @@ class User(SQLModel, table=True):
     pagerduty_user_id: str | None = Field(default=None, max_length=64)
     role: str = Field(default=Role.analyst.value, max_length=16)
     password_hash: str | None = Field(default=None, max_length=255)
+    ical_token_hash: str | None = Field(default=None, max_length=64, unique=True)
     created_at: datetime = created_at_field()
 
 
