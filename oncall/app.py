@@ -7,6 +7,7 @@ from typing import Mapping
 from flask import Flask
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from oncall.config import Settings, from_env
 from oncall.engine.scheduler import EngineScheduler
@@ -36,7 +37,10 @@ def create_app(config: Mapping[str, object] | Settings | None = None) -> Flask:
     )
     app.extensions["oncall.escalation"] = EscalationEngine(
         db=engine, notifiers=settings.extra.get("notifiers") or build_notifiers(settings),
-        secret_key=app.config["SECRET_KEY"], base_url=settings.base_url)
+        secret_key=app.config["SECRET_KEY"], base_url=settings.base_url, deadman_url=settings.deadman_url)
+    if settings.proxy_hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops,
+                                x_host=settings.proxy_hops, x_prefix=settings.proxy_hops)
     _register(app)
     return app
 

@@ -106,10 +106,12 @@ def user_create(email: str, name: str, role: str, phone: str | None, tz: str, pa
 @main.command(help="Load a demo team, users, rotation, business hours, policy and integration.")
 def demo() -> None:
     from oncall.demo import load
+    from oncall.services.secrets import stored_secret_key
 
     settings = from_env()
     with _session() as session:
-        for line in load(session=session, base_url=settings.base_url):
+        secret_key = settings.secret_key or stored_secret_key(session)
+        for line in load(session=session, base_url=settings.base_url, secret_key=secret_key):
             click.echo(line)
 
 

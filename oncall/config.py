@@ -31,6 +31,8 @@ class Settings:
     pagerduty_api_base: str = "https://api.pagerduty.com"
     pagerduty_webhook_secret: str | None = None
     ingest_rate_per_minute: int = 600
+    deadman_url: str | None = None
+    proxy_hops: int = 0  # trusted reverse proxies in front (X-Forwarded-* honoured from that many)
     max_body_bytes: int = 1024 * 1024
     extra: dict = field(default_factory=dict)
 
@@ -63,4 +65,6 @@ def from_env(environ: Mapping[str, str] | None = None) -> Settings:
         pagerduty_api_base=_env(env, "ONCALL_PAGERDUTY_API_BASE", "https://api.pagerduty.com").rstrip("/"),
         pagerduty_webhook_secret=_env(env, "ONCALL_PAGERDUTY_WEBHOOK_SECRET"),
         ingest_rate_per_minute=int(_env(env, "ONCALL_INGEST_RATE_PER_MINUTE", "600")),
+        deadman_url=_env(env, "ONCALL_DEADMAN_URL"),
+        proxy_hops=int(_env(env, "ONCALL_PROXY_HOPS", "0")),
     )

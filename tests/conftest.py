@@ -9,32 +9,47 @@ import os
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlmodel import Session, SQLModel
 
 import oncall.store.models  # noqa: F401
 from oncall.app import create_app
-from oncall.store.db import make_engine
+from oncall.store.db import make_engine, normalise_url
 from oncall.store.migrate import upgrade
 
 BACKENDS = ["sqlite", "postgresql"]
 TEST_SECRET = "test-secret-key-not-for-production"
 
 
+def _private_database(base_url: str) -> tuple[str, object]:
+    """A database of this test session's own, beside the one named (so parallel runs never collide)."""
+    url = make_url(normalise_url(base_url))
+    name = f"{url.database}_s{os.getpid()}"
+    admin = make_engine(url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
 @pytest.fixture(scope="session")
-def _migrated(tmp_path_factory) -> dict[str, str]:
+def _migrated(tmp_path_factory):
     """Each backend's URL, upgraded to head once per test session."""
     urls = {"sqlite": f"sqlite:///{tmp_path_factory.mktemp('db') / 'oncall-test.db'}"}
-    pg = os.environ.get("ONCALL_TEST_POSTGRES_URL")
-    if pg:
-        urls["postgresql"] = pg
-        engine = make_engine(pg)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
+    drop = None
+    if os.environ.get("ONCALL_TEST_POSTGRES_URL"):
+        urls["postgresql"], drop = _private_database(os.environ["ONCALL_TEST_POSTGRES_URL"])
     for url in urls.values():
         upgrade(url)
-    return urls
+    yield urls
+    if drop is not None:
+        drop()
 
 
 def _clean(url: str) -> None:

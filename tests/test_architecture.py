@@ -16,9 +16,11 @@ ALLOWED = {
     "store": {"store", "clock", "config"},
     "schemas": {"schemas", "schedule"},
     "notifiers": {"notifiers", "config"},
-    "services": {"services", "clock", "config", "schedule", "ingest", "store", "schemas", "notifiers"},
+    "connectors": {"connectors", "ingest", "notifiers"},
+    "services": {"services", "clock", "config", "schedule", "ingest", "store", "schemas", "notifiers",
+                 "connectors"},
     "engine": {"engine", "services", "clock", "config", "schedule", "ingest", "store", "schemas", "notifiers",
-               "metrics"},
+               "connectors", "metrics"},
     "web": {"web", "services", "schemas", "engine", "ingest", "store", "config", "clock", "metrics"},
 }
 PURE = {"schedule", "ingest"}

@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import pytest
+from freezegun import freeze_time
 from click.testing import CliRunner
 from sqlmodel import Session
 
@@ -56,11 +57,26 @@ def test_user_create_rejects_a_bad_email_and_short_password(env):
     assert short.exit_code == 2 and "password" in short.output
 
 
-def test_demo_is_idempotent(env):
-    first = CliRunner().invoke(main, ["demo"])
-    second = CliRunner().invoke(main, ["demo"])
+def test_demo_prints_a_curl_line_that_pages_and_is_idempotent(env):
+    from oncall.app import create_app
+    from tests.engine.test_smoke import Recorder
+
+    with freeze_time("2026-12-01T12:00:00Z"):
+        first = CliRunner().invoke(main, ["demo"])
+        second = CliRunner().invoke(main, ["demo"])
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     assert "already loaded" in second.output
+    curl = first.output.strip().splitlines()[-1]
+    assert curl.startswith("curl ") and "/v2/enqueue" in curl
+    body = curl.split(" -d '", 1)[1].rstrip("'")
+    pd, sms = Recorder("pagerduty"), Recorder("sms")
+    app = create_app({"database_url": env, "notifiers": {"pagerduty": pd, "sms": sms}})
+    with freeze_time("2026-12-05T07:14:00Z"):  # Saturday 02:14 in New York: after hours
+        response = app.test_client().post("/v2/enqueue", data=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 202, response.get_json()
+        app.extensions["oncall.escalation"].tick()
+    assert len(pd.sent) == 1 and "Ransomware" in pd.sent[0].summary
+    app.extensions["oncall.engine"].dispose()
 
 
 def test_db_upgrade_on_a_fresh_sqlite_file(tmp_path, monkeypatch):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 16:29:37.739069
+Create Date: 2026-12-03 16:33:39.780733
 """
 from typing import Sequence, Union
 
@@ -33,6 +33,22 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('hash')
     )
+    with op.batch_alter_table('audit_entry', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_entry_actor', ['actor'], unique=False)
+        batch_op.create_index('ix_audit_entry_at', ['at'], unique=False)
+        batch_op.create_index('ix_audit_entry_object', ['object_type', 'object_id'], unique=False)
+
+    op.create_table('engine_heartbeat',
+    sa.Column('worker_id', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('started_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('last_tick_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('last_tick_seconds', sa.Float(), nullable=False),
+    sa.Column('ticks', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('worker_id')
+    )
+    with op.batch_alter_table('engine_heartbeat', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_engine_heartbeat_last_tick_at'), ['last_tick_at'], unique=False)
+
     op.create_table('setting',
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('value', sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
@@ -115,6 +131,15 @@ def upgrade() -> None:
     with op.batch_alter_table('rotation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_rotation_team_id'), ['team_id'], unique=False)
 
+    op.create_table('sla_target',
+    sa.Column('team_id', sa.Integer(), nullable=False),
+    sa.Column('severity', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('acknowledge_seconds', sa.Integer(), nullable=True),
+    sa.Column('resolve_seconds', sa.Integer(), nullable=True),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['team_id'], ['team.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('team_id', 'severity')
+    )
     op.create_table('team_member',
     sa.Column('team_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -275,6 +300,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('incident', schema=None) as batch_op:
+        batch_op.create_index('ix_incident_created', ['created_at'], unique=False)
         batch_op.create_index('ix_incident_due', ['next_deadline'], unique=False)
         batch_op.create_index(batch_op.f('ix_incident_status'), ['status'], unique=False)
         batch_op.create_index('ix_incident_team_created', ['team_id', 'created_at'], unique=False)
@@ -297,6 +323,33 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('layer_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_layer_version_layer_id'), ['layer_id'], unique=False)
+
+    op.create_table('ticket_connector',
+    sa.Column('integration_id', sa.Integer(), nullable=False),
+    sa.Column('base_url', sqlmodel.sql.sqltypes.AutoString(length=2048), nullable=False),
+    sa.Column('auth_type', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('credentials', sa.Text(), nullable=False),
+    sa.Column('poll', sa.Boolean(), nullable=False),
+    sa.Column('interval_seconds', sa.Integer(), nullable=False),
+    sa.Column('project', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+    sa.Column('write_back', sa.Boolean(), nullable=False),
+    sa.Column('assign_on_ack', sa.Boolean(), nullable=False),
+    sa.Column('cursor', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('cursor_seen', sa.JSON(), nullable=False),
+    sa.Column('next_poll_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('lease_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('last_poll_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('last_success_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('last_error_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('consecutive_failures', sa.Integer(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['integration_id'], ['integration.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('integration_id')
+    )
+    with op.batch_alter_table('ticket_connector', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ticket_connector_next_poll_at'), ['next_poll_at'], unique=False)
 
     op.create_table('layer_member',
     sa.Column('layer_version_id', sa.Integer(), nullable=False),
@@ -337,8 +390,27 @@ def upgrade() -> None:
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.create_index('ix_notification_due', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_notification_incident_id'), ['incident_id'], unique=False)
+        batch_op.create_index('ix_notification_kind_sent', ['kind', 'sent_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_notification_provider_id'), ['provider_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notification_user_id'), ['user_id'], unique=False)
+
+    op.create_table('sla_breach',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('incident_id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.Integer(), nullable=False),
+    sa.Column('severity', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('target_seconds', sa.Integer(), nullable=False),
+    sa.Column('due_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('recorded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['incident_id'], ['incident.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['team_id'], ['team.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('incident_id', 'kind', name='uq_sla_breach_incident_kind')
+    )
+    with op.batch_alter_table('sla_breach', schema=None) as batch_op:
+        batch_op.create_index('ix_sla_breach_due', ['due_at'], unique=False)
+        batch_op.create_index('ix_sla_breach_team_due', ['team_id', 'due_at'], unique=False)
 
     op.create_table('timeline_entry',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -352,20 +424,35 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('timeline_entry', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_timeline_entry_incident_id'), ['incident_id'], unique=False)
+        batch_op.create_index('ix_timeline_entry_incident_kind', ['incident_id', 'kind'], unique=False)
 
+    op.create_table('ticket_note',
+    sa.Column('notification_id', sa.Integer(), nullable=False),
+    sa.Column('event', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('assignee_email', sqlmodel.sql.sqltypes.AutoString(length=320), nullable=True),
+    sa.ForeignKeyConstraint(['notification_id'], ['notification.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('notification_id')
+    )
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table('ticket_note')
     with op.batch_alter_table('timeline_entry', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_timeline_entry_incident_id'))
+        batch_op.drop_index('ix_timeline_entry_incident_kind')
 
     op.drop_table('timeline_entry')
+    with op.batch_alter_table('sla_breach', schema=None) as batch_op:
+        batch_op.drop_index('ix_sla_breach_team_due')
+        batch_op.drop_index('ix_sla_breach_due')
+
+    op.drop_table('sla_breach')
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notification_user_id'))
         batch_op.drop_index(batch_op.f('ix_notification_provider_id'))
+        batch_op.drop_index('ix_notification_kind_sent')
         batch_op.drop_index(batch_op.f('ix_notification_incident_id'))
         batch_op.drop_index('ix_notification_due')
 
@@ -374,6 +461,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_layer_member_user_id'))
 
     op.drop_table('layer_member')
+    with op.batch_alter_table('ticket_connector', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ticket_connector_next_poll_at'))
+
+    op.drop_table('ticket_connector')
     with op.batch_alter_table('layer_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_layer_version_layer_id'))
 
@@ -384,6 +475,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_incident_team_created')
         batch_op.drop_index(batch_op.f('ix_incident_status'))
         batch_op.drop_index('ix_incident_due')
+        batch_op.drop_index('ix_incident_created')
 
     op.drop_table('incident')
     with op.batch_alter_table('inbound_event', schema=None) as batch_op:
@@ -427,6 +519,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_team_member_user_id'))
 
     op.drop_table('team_member')
+    op.drop_table('sla_target')
     with op.batch_alter_table('rotation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rotation_team_id'))
 
@@ -441,5 +534,14 @@ def downgrade() -> None:
     op.drop_table('users')
     op.drop_table('team')
     op.drop_table('setting')
+    with op.batch_alter_table('engine_heartbeat', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_engine_heartbeat_last_tick_at'))
+
+    op.drop_table('engine_heartbeat')
+    with op.batch_alter_table('audit_entry', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_entry_object')
+        batch_op.drop_index('ix_audit_entry_at')
+        batch_op.drop_index('ix_audit_entry_actor')
+
     op.drop_table('audit_entry')
     # ### end Alembic commands ###

@@ -1,8 +1,10 @@
 """Append-only, hash-chained audit log.
 
 Each entry stores the hash of the previous entry and a hash over its own content plus
-that previous hash, so editing, inserting or deleting any entry breaks the chain at a
-point that :func:`verify` names.
+that previous hash, so editing, inserting or deleting an entry breaks the chain at a point
+that :func:`verify` names. Walking the chain alone cannot notice that the *last* entries
+were deleted, so :func:`record` also keeps a chain head (a ``Setting`` row
+``"<count>:<hash>"``) in the same transaction, and :func:`verify` compares the two.
 """
 from __future__ import annotations
 
@@ -10,18 +12,21 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlmodel import Session
 
 from oncall import clock
 from oncall.schemas.types import format_instant
-from oncall.store.models import AuditEntry
+from oncall.store.models import AuditEntry, Setting
 
 GENESIS = "0" * 64
+HEAD_SETTING = "audit_head"
 _CHAIN_LOCK = 0x0A0D17  # PostgreSQL advisory lock id serialising appends
+_CHAIN_COLUMNS = (AuditEntry.id, AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.object_type,
+                  AuditEntry.object_id, AuditEntry.before, AuditEntry.after, AuditEntry.prev_hash, AuditEntry.hash)
 
 
-def _content_hash(entry: AuditEntry) -> str:
+def _content_hash(entry) -> str:
     content = {
         "at": format_instant(entry.at),
         "actor": entry.actor,
@@ -36,6 +41,28 @@ def _content_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Head:
+    count: int
+    hash: str
+
+
+def head(session: Session) -> Head | None:
+    """The recorded chain head; a column query, so never a stale object from the identity map."""
+    value = session.execute(select(Setting.value).where(Setting.key == HEAD_SETTING)).scalar()
+    if value is None:
+        return None
+    count, _, digest = value.partition(":")
+    return Head(int(count), digest)
+
+
+def _move_head(session: Session, new: Head) -> None:
+    value = f"{new.count}:{new.hash}"
+    moved = session.execute(update(Setting).where(Setting.key == HEAD_SETTING).values(value=value)).rowcount
+    if not moved:
+        session.execute(insert(Setting).values(key=HEAD_SETTING, value=value))
+
+
 def record(
     session: Session,
     *,
@@ -46,14 +73,14 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEntry:
-    """Append an entry in the caller's transaction.
+    """Append an entry (and move the head) in the caller's transaction.
 
-    On PostgreSQL the chain head is locked so concurrent writers cannot fork the chain.
+    On PostgreSQL an advisory lock held until commit serialises appends, so concurrent
+    writers cannot fork the chain; SQLite serialises writers by itself.
     """
-    head_query = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(func.pg_advisory_xact_lock(_CHAIN_LOCK)))
-    prev = session.execute(head_query).scalar()
+    current = head(session) or Head(0, GENESIS)
     entry = AuditEntry(
         at=clock.now(),
         actor=actor,
@@ -62,40 +89,74 @@ def record(
         object_id=None if object_id is None else str(object_id),
         before=before,
         after=after,
-        prev_hash=prev or GENESIS,
+        prev_hash=current.hash,
         hash="",
     )
     entry.hash = _content_hash(entry)
     session.add(entry)
     session.flush()
+    _move_head(session, Head(current.count + 1, entry.hash))
     return entry
 
 
 @dataclass(frozen=True)
 class Verification:
     ok: bool
-    entries: int
-    first_broken_id: int | None = None
+    entries: int  # entries verified before the first break (all of them when ok)
+    first_broken_id: int | None = None  # None with ok=False: the break is at the end of the chain
+    last_good_id: int | None = None
     reason: str | None = None
 
 
+class _Walk:
+    """The chain walked in id order, batch by batch, as plain rows (the session keeps nothing)."""
+
+    def __init__(self, session: Session, batch: int):
+        self.session, self.batch = session, batch
+        self.count, self.prev, self.last_id = 0, GENESIS, None
+        self.failure: Verification | None = None
+
+    def more(self) -> bool:
+        """Verify the next batch; False when there was none or a link is broken (``failure``)."""
+        query = select(*_CHAIN_COLUMNS).order_by(AuditEntry.id).limit(self.batch)
+        if self.last_id is not None:
+            query = query.where(AuditEntry.id > self.last_id)
+        rows = self.session.execute(query).all()
+        for row in rows:
+            if row.prev_hash != self.prev:
+                return self.broken(row.id, "previous-hash link broken: an entry before it was inserted, deleted "
+                                           "or modified")
+            if _content_hash(row) != row.hash:
+                return self.broken(row.id, "content does not match its hash (entry modified)")
+            self.count, self.prev, self.last_id = self.count + 1, row.hash, row.id
+        return bool(rows)
+
+    def broken(self, entry_id: int | None, reason: str) -> bool:
+        self.failure = Verification(False, self.count, entry_id, self.last_id, reason)
+        return False
+
+
 def verify(session: Session, batch: int = 5000) -> Verification:
-    """Walk the chain in id order, streaming, and report the first broken link."""
-    prev = GENESIS
-    count = 0
-    last_id = 0
-    while True:
-        rows = session.execute(
-            select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
-        ).scalars().all()
-        if not rows:
-            return Verification(ok=True, entries=count)
-        for entry in rows:
-            if entry.prev_hash != prev:
-                return Verification(False, count, entry.id, "previous-hash link broken (entry inserted or deleted before it)")
-            if _content_hash(entry) != entry.hash:
-                return Verification(False, count, entry.id, "content does not match its hash (entry modified)")
-            prev = entry.hash
-            count += 1
-            last_id = entry.id
-        session.expunge_all()
+    """Walk the whole chain, then check that it ends where the head says.
+
+    The head is read after the walk; when it is ahead (entries appended meanwhile) the walk
+    goes on before deciding, so a concurrent append is no false alarm.
+    """
+    walk = _Walk(session, batch)
+    while walk.more():
+        pass
+    while walk.failure is None:
+        recorded = head(session) or Head(0, GENESIS)
+        if walk.count > recorded.count:
+            beyond = session.execute(select(AuditEntry.id).order_by(AuditEntry.id).offset(recorded.count)
+                                     .limit(1)).scalar()
+            walk.broken(beyond, f"the chain has {walk.count} entries but the head records {recorded.count}: "
+                                "entries were appended behind the head")
+        elif walk.count == recorded.count and walk.prev != recorded.hash:
+            walk.broken(walk.last_id, "the last entry's hash is not the head's: the end of the chain was rewritten")
+        elif walk.count == recorded.count:
+            return Verification(True, walk.count, last_good_id=walk.last_id)
+        elif not walk.more() and walk.failure is None:
+            walk.broken(None, f"the head records {recorded.count} entries but the chain ends after "
+                              f"{walk.count}: the last entries were deleted")
+    return walk.failure

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import select, update
 from sqlmodel import Session
 
 from oncall.schemas.incidents import IncidentDetail, IncidentOut, IncidentQuery, NotificationOut, TimelineOut
@@ -51,14 +51,23 @@ def _who(session: Session, user_id: int | None, via: str) -> str:
 
 def _mirror_to_pagerduty(session: Session, incident: Incident, kind: str, now: datetime) -> None:
     """Tell PagerDuty (same dedup key) when it was paged for this incident."""
-    paged = session.execute(select(exists().where(
+    paged_levels = session.execute(select(Notification.level).distinct().where(
         Notification.incident_id == incident.id, Notification.channel == "pagerduty",
         Notification.kind == "trigger",
         Notification.status.in_([NotificationStatus.sending.value, NotificationStatus.sent.value,
-                                 NotificationStatus.delivered.value])))).scalar()
-    if paged:
-        outbox.queue(session, incident_id=incident.id, idempotency_key=f"{incident.id}:{kind}:pagerduty",
-                     channel="pagerduty", kind=kind, now=now)
+                                 NotificationStatus.delivered.value])).order_by(Notification.level)).scalars().all()
+    # The mirror carries the level that paged, so the sender uses that level's (or team's)
+    # routing key: PagerDuty matches the dedup key only within the service it was sent to.
+    # One mirror per distinct routing key.
+    levels = incident.policy_snapshot.get("levels") or []
+    by_key: dict[str | None, int] = {}
+    for level in paged_levels:
+        routing_key = levels[level - 1].get("routing_key") if 1 <= level <= len(levels) else None
+        by_key.setdefault(routing_key, level)
+    for n, level in enumerate(by_key.values()):
+        outbox.queue(session, incident_id=incident.id,
+                     idempotency_key=f"{incident.id}:{kind}:pagerduty" + (f":{level}" if n else ""),
+                     channel="pagerduty", kind=kind, now=now, level=level)
 
 
 def _transition(session: Session, incident: Incident, *, kind: str, allowed: tuple[str, ...], values: dict,

@@ -20,8 +20,9 @@ def queue(session: Session, *, incident_id: int, idempotency_key: str, channel: 
         incident_id=incident_id, idempotency_key=idempotency_key, channel=channel, kind=kind, user_id=user_id,
         level=level, loop=loop, recipient=recipient, reply_code=reply_code, status=NotificationStatus.pending.value,
         attempts=0, next_attempt_at=now, created_at=now,
-    ).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    return session.execute(statement).rowcount == 1
+    ).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(Notification.id)
+    # rowcount is -1 on PostgreSQL here (an INSERT with RETURNING); a returned id is the answer
+    return session.execute(statement).first() is not None
 
 
 def cancel_pages(session: Session, *, incident_id: int) -> int:

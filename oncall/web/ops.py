@@ -5,8 +5,13 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
+from sqlmodel import Session
+
 from oncall import clock
-from oncall.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from oncall.metrics import (DUE_BACKLOG, ENGINE_LAST_TICK_AGE, HTTP_LATENCY, HTTP_REQUESTS, NOTIFICATIONS,
+                            OUTBOX_BACKLOG)
+from oncall.schemas.types import format_instant
+from oncall.services import health
 
 bp = Blueprint("ops", __name__)
 
@@ -18,16 +23,36 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
+    """Ready when the database answers and the engine (any process) ticked recently."""
+    settings = current_app.extensions["oncall.settings"]
     try:
-        with current_app.extensions["oncall.engine"].connect() as conn:
-            conn.execute(text("SELECT 1"))
+        with Session(current_app.extensions["oncall.engine"]) as session:
+            session.execute(text("SELECT 1"))
+            engine = health.engine_status(session, now=clock.now(), tick_seconds=settings.tick_seconds)
     except Exception as exc:  # any failure to reach the database means "not ready"
         return jsonify({"status": "unavailable", "database": f"unreachable ({exc.__class__.__name__})"}), 503
-    return jsonify({"status": "ok", "database": "ok"})
+    body = {"status": "ok" if engine.state != "stalled" else "unavailable", "database": "ok",
+            "engine": engine.state, "engine_last_tick_at": format_instant(engine.last_tick_at),
+            "engine_workers": engine.workers}
+    return jsonify(body), 503 if engine.state == "stalled" else 200
 
 
 @bp.get("/metrics")
 def metrics():
+    """Process metrics plus figures read from the database at scrape time."""
+    try:
+        with Session(current_app.extensions["oncall.engine"]) as session:
+            now = clock.now()
+            figures = health.backlog(session, now=now)
+            DUE_BACKLOG.set(figures["due_incidents"])
+            OUTBOX_BACKLOG.set(figures["outbox"])
+            for channel, status, count in health.notifications_by_channel_status(session):
+                NOTIFICATIONS.labels(channel, status).set(count)
+            engine = health.engine_status(session, now=now, tick_seconds=1)
+            if engine.last_tick_at is not None:
+                ENGINE_LAST_TICK_AGE.set((now - engine.last_tick_at).total_seconds())
+    except Exception:  # metrics must answer even when the database does not
+        pass
     return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
 
 

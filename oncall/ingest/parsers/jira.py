@@ -65,7 +65,7 @@ def parse(payload: object) -> list[NormalizedEvent]:
         action="resolve" if resolved else "trigger",
         dedup_key=key,
         title=summary or "",
-        severity=normalise_severity(dig(data, "priority", "name"), _PRIORITY) or DEFAULT_SEVERITY,
+        severity=severity_of(dig(data, "priority", "name")),
         source=SOURCE,
         external_id=key,
         url=_browse_url(issue.data.get("self"), key),
@@ -74,6 +74,11 @@ def parse(payload: object) -> list[NormalizedEvent]:
                               tags=strings(data.get("labels"))),
         occurred_at=text_or_none(data.get("updated")) or text_or_none(data.get("created")),
     )]
+
+
+def severity_of(priority_name: object) -> str:
+    """The severity a priority name stands for (the table above); medium when unknown."""
+    return normalise_severity(priority_name, _PRIORITY) or DEFAULT_SEVERITY
 
 
 def adf_to_text(document: object) -> str | None:

@@ -1,6 +1,7 @@
 """The append-only, hash-chained audit log."""
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from oncall.store.models.common import created_at_field, json_field
@@ -8,6 +9,11 @@ from oncall.store.models.common import created_at_field, json_field
 
 class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit_entry"
+    __table_args__ = (
+        Index("ix_audit_entry_object", "object_type", "object_id"),
+        Index("ix_audit_entry_actor", "actor"),
+        Index("ix_audit_entry_at", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = created_at_field()

@@ -29,6 +29,7 @@ class Incident(SQLModel, table=True):
         ),
         Index("ix_incident_due", "next_deadline"),
         Index("ix_incident_team_created", "team_id", "created_at"),
+        Index("ix_incident_created", "created_at"),  # reports over a period, all teams
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -60,9 +61,12 @@ class Incident(SQLModel, table=True):
 
 class TimelineEntry(SQLModel, table=True):
     __tablename__ = "timeline_entry"
+    __table_args__ = (
+        Index("ix_timeline_entry_incident_kind", "incident_id", "kind"),  # also serves incident_id alone
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    incident_id: int = Field(foreign_key="incident.id", index=True, ondelete="CASCADE")
+    incident_id: int = Field(foreign_key="incident.id", ondelete="CASCADE")
     at: datetime = created_at_field()
     kind: str = Field(max_length=32)
     actor: str = Field(max_length=200)  # "system", "engine", "user:3", "integration:2", ...
@@ -84,6 +88,7 @@ class Notification(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_notification_due", "status", "next_attempt_at"),
+        Index("ix_notification_kind_sent", "kind", "sent_at"),  # pages sent in a period (reports)
     )
 
     id: int | None = Field(default=None, primary_key=True)
