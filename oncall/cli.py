@@ -103,6 +103,25 @@ def user_create(email: str, name: str, role: str, phone: str | None, tz: str, pa
     click.echo(f"created user {created.id} <{created.email}> ({created.role})")
 
 
+@main.group(help="The audit log.")
+def audit() -> None:
+    pass
+
+
+@audit.command("verify", help="Verify the audit hash chain; exit 1 naming the first broken entry.")
+def audit_verify() -> None:
+    from oncall.services import audit as audit_service
+
+    with _session() as session:
+        result = audit_service.verify(session)
+    if result.ok:
+        click.echo(f"ok: {result.entries} entries")
+        return
+    where = "the end of the chain" if result.first_broken_id is None else f"entry {result.first_broken_id}"
+    click.echo(f"broken at {where}: {result.reason} ({result.entries} entries verified before it)", err=True)
+    sys.exit(1)
+
+
 @main.command(help="Load a demo team, users, rotation, business hours, policy and integration.")
 def demo() -> None:
     from oncall.demo import load

@@ -64,7 +64,8 @@ class Jira(HttpConnector):
         self.api.call("POST", self._issue(ticket_id) + "/comment", json={"body": note})
         if assignee_email:
             users = self.api.call("GET", "/rest/api/2/user/search", params={"query": assignee_email})
-            account = users[0].get("accountId") if isinstance(users, list) and users and isinstance(users[0], dict) else None
+            first = users[0] if isinstance(users, list) and users else None
+            account = first.get("accountId") if isinstance(first, dict) else None
             if account:
                 self.api.call("PUT", self._issue(ticket_id) + "/assignee", json={"accountId": account})
 

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from oncall.schedule.escalation import Decision, State, decide
-from oncall.services import coverage, outbox, policies, timeline
+from oncall.services import coverage, outbox, policies, timeline, writeback
 from oncall.store.models import Incident, IncidentStatus, User
 
 log = logging.getLogger("oncall.engine")
@@ -47,6 +47,7 @@ def _apply(session: Session, incident: Incident, decision: Decision, now: dateti
     for step in decision.steps:
         timeline.add(session, incident_id=incident.id, kind=step.kind, actor="engine", at=now, message=step.message,
                      data={"level": step.level, **step.data})
+        writeback.queue(session, incident=incident, kind=step.kind, data={"level": step.level, **step.data}, now=now)
     phones = dict(session.execute(select(User.id, User.phone).where(
         User.id.in_([p.user_id for p in decision.pages]))).all()) if decision.pages else {}
     for page in decision.pages:

@@ -1,7 +1,8 @@
 """APScheduler as the metronome: one in-memory interval job per process.
 
 Never a shared job store (APScheduler 3's own rule); correctness comes from the database.
-``wake()`` runs the tick now, e.g. right after a trigger was accepted.
+``wake()`` runs the tick now, e.g. right after a trigger was accepted. The ticket pollers
+run as a job of their own, so a slow ticketing API never delays a page.
 """
 from __future__ import annotations
 
@@ -11,15 +12,18 @@ from datetime import timezone
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from oncall import clock
+from oncall.engine.pollers import ConnectorPoller
 from oncall.engine.tick import EscalationEngine
 
 log = logging.getLogger("oncall.engine")
 JOB_ID = "escalation-tick"
+POLL_JOB_ID = "connector-poll"
 
 
 class EngineScheduler:
-    def __init__(self, engine: EscalationEngine, interval_seconds: float):
+    def __init__(self, engine: EscalationEngine, interval_seconds: float, poller: ConnectorPoller | None = None):
         self.engine = engine
+        self.poller = poller
         self.interval = interval_seconds
         self.scheduler = BackgroundScheduler(timezone=timezone.utc,
                                              job_defaults={"coalesce": True, "max_instances": 1,
@@ -31,9 +35,19 @@ class EngineScheduler:
         except Exception:  # a failing tick must not kill the metronome; the next one retries
             log.exception("engine tick failed")
 
+    def _poll(self) -> None:
+        try:
+            if self.poller.poll_due():
+                self.wake()
+        except Exception:  # as for the tick: the next run retries (an expired lease frees the connector)
+            log.exception("connector poll failed")
+
     def start(self) -> None:
         self.scheduler.add_job(self._run, "interval", seconds=self.interval, id=JOB_ID, replace_existing=True,
                                next_run_time=clock.now())
+        if self.poller is not None:  # which connector is due is in the database: check as often as we tick
+            self.scheduler.add_job(self._poll, "interval", seconds=self.interval, id=POLL_JOB_ID,
+                                   replace_existing=True, next_run_time=clock.now())
         self.scheduler.start()
         log.info("engine ticking every %s s", self.interval)
 

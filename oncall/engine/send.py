@@ -102,7 +102,7 @@ class Sender:
 
     def record(self, session: Session, note: Notification, incident: Incident, result: SendResult) -> None:
         now = self.now()
-        who = f"user {note.user_id}" if note.user_id else "PagerDuty"
+        who = f"user {note.user_id}" if note.user_id else ("the ticket" if note.channel == "ticket" else "PagerDuty")
         if result.ok:
             if self._finish(session, note, status=NotificationStatus.sent.value, provider_id=result.provider_id,
                             sent_at=now, error=None):

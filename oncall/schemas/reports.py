@@ -70,6 +70,7 @@ class Summary(ResponseModel):
     group_by: str
     total: SummaryRow
     groups: list[SummaryRow]
+    pages_by_hour: list[int] = Field(description="24 counts: pages sent by hour of day in each team's timezone")
 
 
 class AnalystRow(ResponseModel):
@@ -77,7 +78,8 @@ class AnalystRow(ResponseModel):
     name: str
     timezone: str
     pages: int
-    share_of_pages: float = Field(description="this analyst's fraction of all pages to people")
+    share_of_pages: float = Field(description="this analyst's fraction of all pages sent to people")
+    share_of_sleep_hour_pages: float
     after_hours_pages: int
     sleep_hour_pages: int = Field(description="pages between 22:00 and 07:00 in the analyst's own timezone")
     acknowledged: int = Field(description="incidents of the period this analyst acknowledged")
@@ -88,7 +90,6 @@ class AnalystReport(ResponseModel):
     since: Instant
     until: Instant
     analysts: list[AnalystRow]
-    pages_by_hour: list[int] = Field(description="24 counts: pages by hour of day in each team's timezone")
 
 
 class RecurringRow(ResponseModel):

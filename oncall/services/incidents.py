@@ -7,8 +7,8 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 from oncall.schemas.incidents import IncidentDetail, IncidentOut, IncidentQuery, NotificationOut, TimelineOut
-from oncall.services import audit, outbox, timeline
-from oncall.services.errors import NotFound
+from oncall.services import audit, outbox, timeline, writeback
+from oncall.services.errors import Invalid, NotFound
 from oncall.store.models import Incident, IncidentStatus, Notification, NotificationStatus, User
 
 ACK_PATHS = ("link", "sms", "pagerduty", "api", "ui", "integration")
@@ -50,29 +50,31 @@ def _who(session: Session, user_id: int | None, via: str) -> str:
 
 
 def _mirror_to_pagerduty(session: Session, incident: Incident, kind: str, now: datetime) -> None:
-    """Tell PagerDuty (same dedup key) when it was paged for this incident."""
-    paged_levels = session.execute(select(Notification.level).distinct().where(
+    """Tell PagerDuty (same dedup key) when it was paged for this incident.
+
+    One mirror per level that paged PagerDuty, so each goes to the routing key (service)
+    that level used.
+    """
+    levels = session.execute(select(Notification.level).where(
         Notification.incident_id == incident.id, Notification.channel == "pagerduty",
         Notification.kind == "trigger",
         Notification.status.in_([NotificationStatus.sending.value, NotificationStatus.sent.value,
-                                 NotificationStatus.delivered.value])).order_by(Notification.level)).scalars().all()
-    # The mirror carries the level that paged, so the sender uses that level's (or team's)
-    # routing key: PagerDuty matches the dedup key only within the service it was sent to.
-    # One mirror per distinct routing key.
-    levels = incident.policy_snapshot.get("levels") or []
-    by_key: dict[str | None, int] = {}
-    for level in paged_levels:
-        routing_key = levels[level - 1].get("routing_key") if 1 <= level <= len(levels) else None
-        by_key.setdefault(routing_key, level)
-    for n, level in enumerate(by_key.values()):
-        outbox.queue(session, incident_id=incident.id,
-                     idempotency_key=f"{incident.id}:{kind}:pagerduty" + (f":{level}" if n else ""),
-                     channel="pagerduty", kind=kind, now=now, level=level)
+                                 NotificationStatus.delivered.value])).distinct()).scalars().all()
+    snapshot_levels = incident.policy_snapshot.get("levels", [])
+    routing_keys: dict[str | None, int] = {}
+    for level in sorted(levels):
+        key = snapshot_levels[level - 1].get("routing_key") if 0 < level <= len(snapshot_levels) else None
+        routing_keys.setdefault(key, level)  # one event per PagerDuty service
+    for level in routing_keys.values():
+        outbox.queue(session, incident_id=incident.id, idempotency_key=f"{incident.id}:{kind}:pagerduty:{level}",
+                     channel="pagerduty", kind=kind, level=level, now=now)
 
 
 def _transition(session: Session, incident: Incident, *, kind: str, allowed: tuple[str, ...], values: dict,
                 user_id: int | None, via: str, actor: str, now: datetime, data: dict | None) -> bool:
     """Move an incident to a new status once; the conditional UPDATE makes repeats no-ops."""
+    if user_id is not None and session.get(User, user_id) is None:  # else a foreign-key error, a 500
+        raise Invalid.field("user_id", f"unknown user {user_id}")
     changed = session.execute(
         update(Incident).where(Incident.id == incident.id, Incident.status.in_(allowed))
         .values(**values, next_deadline=None, escalation_state="stopped")).rowcount == 1
@@ -82,6 +84,7 @@ def _transition(session: Session, incident: Incident, *, kind: str, allowed: tup
         timeline.add(session, incident_id=incident.id, kind="resolved" if kind == "resolve" else "acknowledged",
                      actor=actor, at=now, message=f"{word} {_who(session, user_id, via)}",
                      data={"via": via, "user_id": user_id, **(data or {})})
+        writeback.queue(session, incident=incident, kind=f"{kind}d", data={"via": via, "user_id": user_id}, now=now)
         audit.record(session, actor=actor, action=f"incident.{kind}", object_type="incident",
                      object_id=incident.id, after={"via": via, "user_id": user_id})
         if via != "pagerduty":

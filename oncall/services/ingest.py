@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from oncall.ingest.event import NormalizedEvent, severity_at_least
 from oncall.ingest.routing import Route, routes
-from oncall.services import incidents, policies, timeline
+from oncall.services import audit, incidents, policies, timeline
 from oncall.store.models import InboundEvent, Incident, IncidentStatus, Integration
 
 
@@ -27,9 +27,10 @@ def _open_incident(session: Session, integration: Integration, route: Route, eve
     """A new incident, or None when another request opened the same one first."""
     incident = Incident(
         team_id=route.team_id, policy_id=route.policy_id, integration_id=integration.id, source=event.source,
-        external_id=event.external_id or dedup_key, dedup_key=dedup_key, ticket_group=group,
+        external_id=(event.external_id or dedup_key)[:255], dedup_key=dedup_key, ticket_group=group,
         title=event.title[:1024], severity=event.severity, urgency="high" if event.severity in ("critical", "high") else "low",
-        link=event.url, details={"fields": event.fields, **event.details}, created_at=now,
+        link=event.url if event.url and len(event.url) <= 2048 else None,  # a cut URL would be a broken one
+        details={"fields": event.fields, **event.details}, created_at=now,
         policy_snapshot=policies.snapshot(session=session, policy_id=route.policy_id),
         next_deadline=now, escalation_state="pending")
     try:
@@ -41,6 +42,9 @@ def _open_incident(session: Session, integration: Integration, route: Route, eve
     timeline.add(session, incident_id=incident.id, kind="triggered", actor=f"integration:{integration.id}", at=now,
                  message=f"Triggered by {integration.name} ({event.source}): {event.external_id} {event.title}"[:2048],
                  data={"severity": event.severity, "dedup_key": dedup_key, "ticket_group": group})
+    audit.record(session, actor=f"integration:{integration.id}", action="incident.trigger", object_type="incident",
+                 object_id=incident.id, after={"team_id": incident.team_id, "severity": incident.severity,
+                                               "dedup_key": dedup_key, "external_id": incident.external_id})
     return incident
 
 

@@ -62,7 +62,7 @@ def _check_targets(session: Session, levels: list[LevelIn]) -> None:
 
 
 def _write_levels(session: Session, policy_id: int, levels: list[LevelIn]) -> None:
-    old = [lv.id for lv in session.execute(select(EscalationLevel.id).where(EscalationLevel.policy_id == policy_id)).scalars()]
+    old = list(session.execute(select(EscalationLevel.id).where(EscalationLevel.policy_id == policy_id)).scalars())
     if old:
         session.execute(sql_delete(EscalationTarget).where(EscalationTarget.level_id.in_(old)))
         session.execute(sql_delete(EscalationLevel).where(EscalationLevel.id.in_(old)))

@@ -14,7 +14,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 
-def _instant(value):
+def instant(value):
     """A Python datetime bound as the columns' own type (UTC text on SQLite), else as is."""
     return literal(value, UTCDateTime()) if isinstance(value, datetime) else value
 
@@ -27,7 +27,7 @@ class _SecondsBetween(FunctionElement):
 
 def seconds_between(start, end) -> _SecondsBetween:
     """``end - start`` in seconds (a float; on SQLite rounded to the millisecond it keeps)."""
-    return _SecondsBetween(_instant(start), _instant(end))
+    return _SecondsBetween(instant(start), instant(end))
 
 
 @compiles(_SecondsBetween, "postgresql")

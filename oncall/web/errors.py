@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, jsonify, render_template_string, request
+from flask import Response, jsonify, render_template, request
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
@@ -13,10 +13,6 @@ from oncall.services.errors import ServiceError
 log = logging.getLogger("oncall.web")
 
 _MACHINE_PREFIXES = ("/api/", "/v2/", "/integrations", "/webhooks/", "/healthz", "/readyz", "/metrics")
-
-_PAGE = """<!doctype html><title>{{ status }} {{ title }}</title>
-<main style="font-family:system-ui;max-width:40rem;margin:4rem auto"><h1>{{ status }} {{ title }}</h1>
-<p>{{ message }}</p><p><a href="/">oncall</a></p></main>"""
 
 
 def wants_json() -> bool:
@@ -28,8 +24,9 @@ def error_response(status: int, code: str, message: str, details: list | None = 
     if wants_json():
         response = jsonify({"error": code, "message": message, "details": details or []})
     else:
-        response = Response(render_template_string(_PAGE, status=status, title=code.replace("_", " "),
-                                                   message=message), mimetype="text/html")
+        # A server-side failure may be the database: that page must not look anyone up.
+        response = Response(render_template("error.html", status=status, title=code.replace("_", " "),
+                                            message=message, bare=status >= 500), mimetype="text/html")
     response.status_code = status
     for key, value in (headers or {}).items():
         response.headers[key] = value

@@ -8,10 +8,10 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from oncall import clock
-from oncall.metrics import (DUE_BACKLOG, ENGINE_LAST_TICK_AGE, HTTP_LATENCY, HTTP_REQUESTS, NOTIFICATIONS,
-                            OUTBOX_BACKLOG)
+from oncall.metrics import (CONNECTOR_FAILURES, CONNECTOR_LAST_SUCCESS, DUE_BACKLOG, ENGINE_LAST_TICK_AGE,
+                            HTTP_LATENCY, HTTP_REQUESTS, NOTIFICATIONS, OUTBOX_BACKLOG)
 from oncall.schemas.types import format_instant
-from oncall.services import health
+from oncall.services import connector_state, health
 
 bp = Blueprint("ops", __name__)
 
@@ -51,6 +51,10 @@ def metrics():
             engine = health.engine_status(session, now=now, tick_seconds=1)
             if engine.last_tick_at is not None:
                 ENGINE_LAST_TICK_AGE.set((now - engine.last_tick_at).total_seconds())
+            for integration_id, source, failures, last_success in connector_state.overview(session):
+                CONNECTOR_FAILURES.labels(integration_id, source).set(failures)
+                if last_success is not None:
+                    CONNECTOR_LAST_SUCCESS.labels(integration_id, source).set(last_success.timestamp())
     except Exception:  # metrics must answer even when the database does not
         pass
     return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)

@@ -58,6 +58,14 @@ ACK_URL = re.compile(re.escape(BASE_URL) + r"/ack/[A-Za-z0-9_.\-]+")
 _seq = itertools.count(1)
 
 
+def no_nagle(fake):
+    """Answer without Nagle's delay: the fakes write headers and body separately, and Nagle
+    plus the client's delayed ACK would add up to 40 ms to every request (no real provider
+    answers that slowly for that reason). Call after ``start()``."""
+    fake._httpd.RequestHandlerClass.disable_nagle_algorithm = True
+    return fake
+
+
 def level(*targets, channels=("pagerduty",), timeout: int = 600, routing_key: str | None = None) -> dict:
     """One escalation level for the API; a target is ``("user", id)``, ``("rotation", id)``, ...
 
@@ -78,9 +86,9 @@ class Harness:
     def __init__(self, db_url: str, monkeypatch, *, start: datetime = AFTER_HOURS,
                  notifier_timeout: float | None = None, pagerduty: bool = True, twilio: bool = True,
                  **settings):
-        self.pd = FakePagerDuty().start()
+        self.pd = no_nagle(FakePagerDuty().start())
         monkeypatch.setenv("SSL_CERT_FILE", self.pd.ca_path)
-        self.twilio = FakeTwilio().start()
+        self.twilio = no_nagle(FakeTwilio().start())
         self._freezer = freeze_time(start, tick=False)
         self.clock = self._freezer.start()
         config = {"database_url": db_url, "secret_key": SECRET_KEY, "base_url": BASE_URL, "TESTING": True,

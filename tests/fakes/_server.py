@@ -1,6 +1,7 @@
 """A small threaded HTTP(S) server base for fake providers: recording and fault injection.
 
-Subclasses implement ``answer(request) -> (status, json_body)`` and ``error_body(status)``.
+Subclasses implement ``answer(request) -> (status, json_body)`` (``None``: no body) and
+``error_body(status)``.
 Faults are queued and consumed one per request, in the order they were queued:
 ``fail_next(n, status)`` answers ``status`` n times without calling ``answer``;
 ``delay_next(n, seconds)`` holds n requests that long before answering them normally.
@@ -162,6 +163,12 @@ def _handler_for(fake: FakeServer):
         def do_GET(self):
             self._dispatch()
 
+        def do_PATCH(self):
+            self._dispatch()
+
+        def do_PUT(self):
+            self._dispatch()
+
         def _dispatch(self):
             length = int(self.headers.get("Content-Length") or 0)
             request = RecordedRequest(
@@ -171,9 +178,10 @@ def _handler_for(fake: FakeServer):
                 body=self.rfile.read(length),
             )
             status, body = fake._handle(request)
-            payload = json.dumps(body).encode()
+            payload = b"" if body is None else json.dumps(body).encode()  # None: no body (a 204)
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            if body is not None:
+                self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)

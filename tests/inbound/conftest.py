@@ -22,8 +22,14 @@ def read_payload(source: str, variant: str) -> dict:
     return json.loads((PAYLOADS / source / f"{variant}.json").read_text(encoding="utf-8"))
 
 
+def fresh(session):
+    """End the session's transaction: on SQLite (WAL) a read transaction keeps seeing its first snapshot."""
+    session.rollback()
+    return session
+
+
 def count(session, model) -> int:
-    session.expire_all()
+    fresh(session)
     return session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
@@ -101,7 +107,7 @@ class Inbound:
         return response.get_json()
 
     def inbound_events(self) -> list[InboundEvent]:
-        self.session.expire_all()
+        fresh(self.session)
         return list(self.session.execute(select(InboundEvent).order_by(InboundEvent.id)).scalars())
 
 

@@ -243,27 +243,39 @@ def test_events_v2_over_512_kb_is_400_naming_the_limit(inbound, session):
 # ---- odd but well-formed text ----------------------------------------------------------------
 
 @pytest.mark.parametrize("how", ["webhook", "enqueue"])
-def test_nul_characters_in_strings_never_cause_a_500(inbound, session, how):
-    """``\\u0000`` is valid JSON but PostgreSQL text cannot hold it: a 4xx naming it, or a 202."""
+def test_nul_characters_in_strings_are_replaced_not_a_500(inbound, session, how):
+    """``\\u0000`` is valid JSON but PostgreSQL text cannot hold it: stored as U+FFFD, the page goes out."""
     if how == "webhook":
-        target, event = inbound.integration("generic"), {**GENERIC_TRIGGER, "title": "bea\u0000con", "x": "\u0000"}
+        target, event = inbound.integration("generic"), {**GENERIC_TRIGGER, "title": "bea\u0000con", "x\u0000": "\u0000"}
     else:
         target = inbound.integration("events_v2")
         event = {**V2_TRIGGER, "payload": {**V2_TRIGGER["payload"], "summary": "bea\u0000con",
                                            "custom_details": {"k\u0000": "\u0000"}}}
     response = target.send(event)
-    assert response.status_code in (202, 400), response.get_json()
-    if response.status_code == 400:
-        assert "NUL" in _messages(response)
-        assert counts(session) == NOTHING
-    else:
-        assert counts(session)["incident"] == 1
+    assert response.status_code == 202, response.get_json()
+    [incident] = inbound.incidents()
+    assert incident["title"] == "bea\ufffdcon"
+    [row] = inbound.inbound_events()
+    assert "\\u0000" in row.raw_body  # the raw body is kept as sent
 
 
-def test_lone_surrogates_never_cause_a_500(inbound, session):
+def test_lone_surrogates_are_replaced_not_a_500(inbound, session):
     hook = inbound.integration("generic")
     response = hook.send(None, raw=b'{"id": "T-1", "title": "bad \\ud800 surrogate", "severity": "critical"}')
-    assert response.status_code in (202, 400), response.get_json()
+    assert response.status_code == 202, response.get_json()
+    assert inbound.incidents()[0]["title"] == "bad \ufffd surrogate"
+
+
+@pytest.mark.parametrize("how", ["enqueue", "webhook"])
+def test_a_lone_surrogate_in_the_key_is_a_4xx(inbound, client, session, how):
+    inbound.integration("events_v2")
+    if how == "enqueue":
+        response = client.post("/v2/enqueue", data=b'{"routing_key": "\\udc00abc", "event_action": "trigger"}',
+                               headers={"Content-Type": "application/json"})
+        _assert_v2_invalid(response, "routing_key")
+    else:
+        response = client.post("/integrations/%ED%B0%80", json=GENERIC_TRIGGER)
+        assert 400 <= response.status_code < 500
 
 
 def test_random_garbage_is_always_a_4xx(inbound, client, session):
@@ -276,3 +288,28 @@ def test_random_garbage_is_always_a_4xx(inbound, client, session):
                          client.post("/v2/enqueue", data=raw, headers={"Content-Type": "application/json"})):
             assert 400 <= response.status_code < 500, (raw, response.data[:200])
     assert counts(session) == NOTHING
+
+
+@pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity"])
+def test_non_standard_json_numbers_are_400(inbound, session, literal):
+    hook = inbound.integration("generic")
+    response = hook.send(None, raw=b'{"id": "T-1", "title": "x", "severity": "critical", "score": ' + literal + b"}")
+    _assert_webhook_invalid(response, 400, "not valid JSON")
+    assert counts(session) == NOTHING
+
+
+def test_an_over_long_ticket_id_is_400_naming_it(inbound, session):
+    hook = inbound.integration("generic")
+    response = hook.send({**GENERIC_TRIGGER, "id": "T" * 300})
+    _assert_webhook_invalid(response, 400, "255")
+    assert counts(session) == NOTHING
+
+
+def test_over_long_optional_text_still_opens_the_incident(inbound, session):
+    hook = inbound.integration("generic")
+    url = "https://soar.example.com/cases/1?" + "q" * 3000
+    response = hook.send({**GENERIC_TRIGGER, "dedup_key": "T-1", "id": "E" * 400, "title": "t" * 5000, "url": url})
+    assert response.status_code == 202, response.get_json()
+    incident = inbound.incident(response.get_json()["incident_ids"][0])
+    assert incident["dedup_key"] == "T-1"
+    assert len(incident["title"]) <= 1024 and len(incident["external_id"]) <= 255

@@ -34,21 +34,26 @@ def test_console_logs_the_message_but_not_the_routing_key(make_message, caplog):
     assert SECRET_KEY not in text
 
 
-def test_without_credentials_everything_is_console():
+def test_without_credentials_everything_is_console(make_message):
     notifiers = build_notifiers(settings(base_url="http://127.0.0.1:8080"))
-    assert {name: (type(n), n.channel) for name, n in notifiers.items()} == {
-        "pagerduty": (ConsoleNotifier, "pagerduty"),
-        "sms": (ConsoleNotifier, "sms"),
-    }
+    assert isinstance(notifiers["sms"], ConsoleNotifier)
+    assert notifiers["pagerduty"].send(make_message(routing_key=None)).provider_id == "console-42"
 
 
-def test_partial_twilio_settings_or_events_base_alone_stay_console():
+def test_partial_twilio_settings_or_events_base_alone_stay_console(make_message):
     notifiers = build_notifiers(settings(
         twilio_account_sid="AC" + "0" * 32, twilio_auth_token="token",
         pagerduty_events_base="https://events.eu.pagerduty.com",
     ))
     assert isinstance(notifiers["sms"], ConsoleNotifier)
-    assert isinstance(notifiers["pagerduty"], ConsoleNotifier)
+    assert notifiers["pagerduty"].send(make_message(routing_key=None)).provider_id == "console-42"
+
+
+def test_a_level_routing_key_pages_pagerduty_without_a_default_key(fake_pagerduty, make_message):
+    notifiers = build_notifiers(settings(pagerduty_events_base=fake_pagerduty.base_url))
+    result = notifiers["pagerduty"].send(make_message(routing_key=ROUTING_KEY))
+    assert result.ok and result.provider_id != "console-42"
+    assert [e["routing_key"] for e in fake_pagerduty.events] == [ROUTING_KEY]
 
 
 def test_configured_providers_are_used_and_wired(fake_pagerduty, fake_twilio, make_message):

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -77,12 +77,13 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
         raise _invalid(validation_details(exc)) from None
 
 
-def _dump(response_type: Any, value: Any) -> Any:
-    if response_type is None or value is None:
-        return value
-    return TypeAdapter(response_type).dump_python(
-        TypeAdapter(response_type).validate_python(value, from_attributes=True), mode="json"
-    )
+def _dumper(response_type: Any) -> Callable[[Any], Any]:
+    """Built once at import: validating from attributes, then dumping as JSON types."""
+    if response_type is None:
+        return lambda value: value
+    adapter = TypeAdapter(response_type)
+    return lambda value: None if value is None else adapter.dump_python(
+        adapter.validate_python(value, from_attributes=True), mode="json")
 
 
 def _openapi_path(rule: str) -> str:
@@ -92,6 +93,8 @@ def _openapi_path(rule: str) -> str:
 def endpoint(bp: Blueprint, rule: str, method: str, *, summary: str, body: type[BaseModel] | None = None,
              response: Any = None, status: int = 200, query: type[BaseModel] | None = None,
              prefix: str = "/api/v1") -> Callable:
+    dump = _dumper(response)
+
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(**kwargs):
@@ -100,9 +103,11 @@ def endpoint(bp: Blueprint, rule: str, method: str, *, summary: str, body: type[
             if query is not None:
                 kwargs["params"] = parse_query(query)
             result = view(**kwargs)
+            if isinstance(result, Response):  # another representation the view chose, e.g. ?format=csv
+                return result
             if status == 204:
                 return "", 204
-            return jsonify(_dump(response, result)), status
+            return jsonify(dump(result)), status
 
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapper, methods=[method])
         OPERATIONS.append(Operation(prefix + _openapi_path(rule), method.lower(), summary, body, response,

@@ -1,0 +1,23 @@
+"""CSV downloads, for the API's ``?format=csv`` and the UI's ``.csv`` links."""
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+from flask import Response, current_app
+from sqlmodel import Session
+
+
+def csv_download(lines: Iterator[str], filename: str, *, on_close: Callable[[], None] | None = None) -> Response:
+    """``lines`` is sent as it is produced; its query must have run already (errors belong
+    before the first byte)."""
+    response = Response(lines, mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    if on_close is not None:
+        response.call_on_close(on_close)
+    return response
+
+
+def streaming_session() -> Session:
+    """A session of its own for a body streamed after the view returns: the request's session
+    is closed by then. Pass its ``close`` as ``on_close``."""
+    return Session(current_app.extensions["oncall.engine"])
