@@ -54,7 +54,8 @@ def create_app(config: Mapping[str, object] | Settings | None = None) -> Flask:
                  **(settings.extra.get("notifiers") or build_notifiers(settings))}
     app.extensions["oncall.escalation"] = EscalationEngine(
         db=engine, notifiers=notifiers,
-        secret_key=app.config["SECRET_KEY"], base_url=settings.base_url, deadman_url=settings.deadman_url)
+        secret_key=app.config["SECRET_KEY"], base_url=settings.base_url, deadman_url=settings.deadman_url,
+        heartbeat_seconds=settings.tick_seconds)
     app.extensions["oncall.poller"] = ConnectorPoller(db=engine, secret_key=app.config["SECRET_KEY"])
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops,

@@ -38,6 +38,10 @@ def run(*, host: str, port: int, workers: int, threads: int) -> None:
         "accesslog": "-",
         "timeout": 30,
         "graceful_timeout": 10,
+        # gunicorn >= 25 opens a control socket at one fixed path per user
+        # (~/.gunicorn/gunicorn.ctl): a second instance on the host would take it over, and
+        # stopping either removes it. We do not use gunicornc; systemd manages the processes.
+        "control_socket_disable": True,
     }).run()
 
 

@@ -26,10 +26,15 @@ class EngineScheduler:
         self.poller = poller
         self.interval = interval_seconds
         self.scheduler = BackgroundScheduler(timezone=timezone.utc,
-                                             job_defaults={"coalesce": True, "max_instances": 1,
+                                             # 2: a run that comes during a long tick returns at once
+                                             # (see _run) instead of being skipped with a warning
+                                             job_defaults={"coalesce": True, "max_instances": 2,
                                                            "misfire_grace_time": None})
 
     def _run(self) -> None:
+        if self.engine.busy:  # the interval came round during a long tick: it looks once more
+            self.engine.request_tick()
+            return
         try:
             self.engine.tick()
         except Exception:  # a failing tick must not kill the metronome; the next one retries
@@ -52,7 +57,12 @@ class EngineScheduler:
         log.info("engine ticking every %s s", self.interval)
 
     def wake(self) -> None:
-        if self.scheduler.running:
+        """Tick now. While a tick runs, it is asked to look once more instead (APScheduler
+        would only skip the run, and log a warning per wake)."""
+        if not self.scheduler.running:
+            return
+        self.engine.request_tick()
+        if not self.engine.busy:
             self.scheduler.modify_job(JOB_ID, next_run_time=clock.now())
 
     def shutdown(self) -> None:

@@ -21,6 +21,9 @@ from oncall.store.models import Incident, IncidentStatus, Notification, Notifica
 
 log = logging.getLogger("oncall.engine")
 LEASE = timedelta(seconds=60)
+# A note whose lease has less than this left is not sent: the lease could run out during the
+# provider call and another worker send it too (a batch is sent one note after another).
+LEASE_MARGIN = timedelta(seconds=15)
 MAX_ATTEMPTS = 4
 BACKOFF = (timedelta(seconds=5), timedelta(seconds=20), timedelta(seconds=60))
 BATCH = 50
@@ -55,6 +58,15 @@ def claim(session: Session, now: datetime, limit: int = BATCH) -> list[Notificat
                                 .order_by(Notification.id)).scalars())
 
 
+def release(session: Session, note: Notification) -> bool:
+    """Give a claimed note back unsent (its attempt does not count), if we still hold it."""
+    return session.execute(
+        update(Notification).where(Notification.id == note.id, Notification.status == NotificationStatus.sending.value,
+                                   Notification.claimed_until == note.claimed_until)
+        .values(status=NotificationStatus.pending.value, claimed_until=None, attempts=Notification.attempts - 1)
+    ).rowcount == 1
+
+
 class Sender:
     """Builds each message, sends it with the channel's notifier, records the outcome."""
 
@@ -80,7 +92,14 @@ class Sender:
             details={"level": note.level, "incident_id": incident.id, "source": incident.source,
                      "ticket": incident.external_id, "on_call": user.name if user else None})
 
-    def send(self, session: Session, note: Notification) -> SendResult | None:
+    def send(self, session: Session, note: Notification,
+             on_result: Callable[[SendResult], None] | None = None) -> SendResult | None:
+        """Send one claimed note and record the outcome; ``on_result`` hears the provider's
+        answer before it is recorded (so a caller can record it later if the database fails)."""
+        if note.claimed_until is not None and note.claimed_until - self.now() < LEASE_MARGIN:
+            release(session, note)
+            session.commit()
+            return None
         incident = session.get(Incident, note.incident_id)
         if note.kind == "trigger" and incident.status != IncidentStatus.triggered.value:
             self._finish(session, note, status=NotificationStatus.cancelled.value, error=None)
@@ -90,6 +109,8 @@ class Sender:
         message = self.message(session, note, incident)
         session.commit()  # no transaction stays open while the provider is called
         result = notifier.send(message) if notifier else SendResult(False, error=f"no notifier for {note.channel}")
+        if on_result is not None:
+            on_result(result)
         self.record(session, note, incident, result)
         return result
 

@@ -40,8 +40,9 @@ def _overdue(session: Session, kind: str, now: datetime):
 def _insert(session: Session, **values) -> bool:
     """Insert a breach row unless another worker already did."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(SlaBreach).values(**values).on_conflict_do_nothing(index_elements=["incident_id", "kind"])
-    return session.execute(statement).rowcount == 1
+    statement = (insert(SlaBreach).values(**values).on_conflict_do_nothing(index_elements=["incident_id", "kind"])
+                 .returning(SlaBreach.id))  # rowcount is not reliable through the ORM session on psycopg
+    return session.execute(statement).scalar() is not None
 
 
 def record_breaches(session: Session, now: datetime) -> int:

@@ -11,15 +11,21 @@ from sqlmodel import Session
 from oncall.store.models import EngineHeartbeat, Incident, IncidentStatus, Notification, NotificationStatus
 
 
-def beat(session: Session, *, worker_id: str, started_at: datetime, now: datetime, seconds: float) -> None:
-    """Record a finished tick (upsert), in its own small transaction."""
+def beat(session: Session, *, worker_id: str, started_at: datetime, now: datetime, seconds: float,
+         finished: bool = True) -> None:
+    """Record a finished tick (upsert), in its own small transaction.
+
+    ``finished=False``: a long tick is still at work; it counts as alive (``last_tick_at``)
+    but not as one more tick.
+    """
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(EngineHeartbeat).values(worker_id=worker_id, started_at=started_at, last_tick_at=now,
-                                               last_tick_seconds=seconds, ticks=1)
+                                               last_tick_seconds=seconds, ticks=1 if finished else 0)
     statement = statement.on_conflict_do_update(
         index_elements=["worker_id"],
-        set_={"last_tick_at": now, "last_tick_seconds": seconds, "ticks": EngineHeartbeat.ticks + 1})
+        set_={"last_tick_at": now, "last_tick_seconds": seconds,
+              "ticks": EngineHeartbeat.ticks + (1 if finished else 0)})
     session.execute(statement)
     session.commit()
 

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from oncall.ingest.event import NormalizedEvent, severity_at_least
 from oncall.ingest.routing import Route, routes
 from oncall.services import audit, incidents, policies, timeline
-from oncall.store.models import InboundEvent, Incident, IncidentStatus, Integration
+from oncall.store.models import EscalationPolicy, InboundEvent, Incident, IncidentStatus, Integration
 
 
 @dataclass
@@ -58,8 +58,16 @@ def _open_for(session: Session, integration: Integration, dedup_key: str, team_i
 
 def _trigger(session: Session, integration: Integration, event: NormalizedEvent, dedup_key: str,
              now: datetime, result: IngestResult) -> str:
-    targets = routes(integration.routing_rules, event, Route(integration.team_id, integration.policy_id))
-    group = uuid.uuid4().hex if len(targets) > 1 else None
+    default = Route(integration.team_id, integration.policy_id)
+    # A rule may name a policy deleted since: that part of the ticket goes to the integration's own
+    # team and policy rather than failing the delivery (a 4xx would drop the ticket for good).
+    targets = list(dict.fromkeys(
+        route if route == default or session.get(EscalationPolicy, route.policy_id) is not None else default
+        for route in routes(integration.routing_rules, event, default)))
+    group = None
+    if len(targets) > 1:  # join the group of this ticket's incidents still open, if any
+        group = next((i.ticket_group for i in _open_for(session, integration, dedup_key) if i.ticket_group),
+                     None) or uuid.uuid4().hex
     outcome = "appended"
     for route in targets:
         existing = _open_for(session, integration, dedup_key, route.team_id)

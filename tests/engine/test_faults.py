@@ -32,15 +32,19 @@ def test_pagerduty_5xx_is_retried_with_backoff_then_falls_through_to_sms(h):
     assert note.error.startswith("HTTP 500") and "Internal server error" in note.error
     assert note.next_attempt_at == t0 + timedelta(seconds=5)
 
-    # Not before the backoff is over.
-    h.advance(4)
-    h.tick()
-    assert len(h.pd.requests) == 1
-    for attempt, wait in ((2, 1), (3, 20), (4, 60)):
-        h.advance(wait)
+    # 5 s, 20 s, 60 s between the four attempts: never before, always then.
+    for attempt, wait in ((2, 5), (3, 20), (4, 60)):
+        h.advance(wait - 1)
+        h.tick()
+        assert len(h.pd.requests) == attempt - 1, f"attempt {attempt} came before its {wait} s backoff"
+        h.advance(1)
         h.tick()
         assert len(h.pd.requests) == attempt
-    # 5 s, 20 s, 60 s between the four attempts; then failed for good.
+        if attempt < 4:
+            note = _note(h, incident)
+            assert (note.status, note.attempts) == ("pending", attempt)
+            assert note.next_attempt_at == h.now() + timedelta(seconds={2: 20, 3: 60}[attempt])
+    # ...then failed for good.
     note = _note(h, incident)
     assert (note.status, note.attempts) == ("failed", 4) and note.error.startswith("HTTP 500")
 

@@ -159,11 +159,12 @@ def test_an_unreachable_database_is_503_with_retry_after(tmp_path, path):
 
 # ---- a real outage: PostgreSQL behind a proxy that the test cuts ----------------------------------
 
+POSTGRESQL_ONLY = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # a network database
+
+
 @pytest.fixture
 def outage(db_url):
     """An app that reaches the test PostgreSQL through a TcpProxy; yields (inbound helper, proxy)."""
-    if make_url(db_url).get_backend_name() != "postgresql":
-        pytest.skip("a real outage needs a network database")
     url = make_url(db_url)
     proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
     proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
@@ -181,6 +182,7 @@ def outage(db_url):
     proxy.close()
 
 
+@POSTGRESQL_ONLY
 @pytest.mark.parametrize("source", ["events_v2", "generic"])
 def test_postgresql_down_before_the_request_is_503_then_recovers(outage, payload, source):
     inbound, proxy = outage
@@ -193,6 +195,7 @@ def test_postgresql_down_before_the_request_is_503_then_recovers(outage, payload
     assert counts(inbound.session) == {"incident": 1, "inbound_event": 1, "timeline_entry": 1}
 
 
+@POSTGRESQL_ONLY
 @pytest.mark.parametrize("at", ["INSERT INTO timeline_entry", "INSERT INTO inbound_event"])
 def test_postgresql_lost_mid_ingest_is_503_and_the_server_keeps_no_rows(outage, payload, at):
     """The connection dies after the incident INSERT reached the server: PostgreSQL rolls it back."""

@@ -99,3 +99,9 @@ def trigger(client, key: str, dedup_key: str = "INC-1", summary: str = "Ransomwa
 def notification_for(session, user) -> Notification:
     return session.exec(select(Notification).where(Notification.user_id == user.id)
                         .order_by(Notification.id)).first()
+
+
+def reread(session) -> None:
+    """Forget what this session knows: the app changed the rows in its own session."""
+    session.rollback()
+    session.expire_all()

@@ -57,12 +57,14 @@ def week_rows(shifts, first_day: date, weeks: int, tz: str, now: datetime) -> li
         days = [first_day + timedelta(days=7 * week + d) for d in range(8)]
         start, end = midnight(days[0], tz), midnight(days[-1], tz)
         span = (end - start).total_seconds()
-        bars = [Bar(_percent(max(s.start, start), start, span),
-                    _percent(min(s.end, end), start, span) - _percent(max(s.start, start), start, span),
-                    s.user_id, s.start, s.end, s.source)
-                for s in shifts if s.start < end and s.end > start]
+        bars = []
+        for s in shifts:
+            if s.start < end and s.end > start:
+                left = _percent(max(s.start, start), start, span)
+                bars.append(Bar(left, round(_percent(min(s.end, end), start, span) - left, 3), s.user_id, s.start,
+                                s.end, s.source))
         edges = [_percent(midnight(d, tz), start, span) for d in days]
-        ticks = [Tick(left, right - left, d) for left, right, d in zip(edges, edges[1:], days)]
+        ticks = [Tick(left, round(right - left, 3), d) for left, right, d in zip(edges, edges[1:], days)]
         rows.append(Row(start, end, ticks, bars, _percent(now, start, span) if start <= now < end else None))
     return rows
 

@@ -35,9 +35,10 @@ def _level(i: int, row: dict, problems: list[dict]) -> dict:
     targets = []
     for value in row["targets"]:
         kind, _, target_id = value.partition(":")
-        if kind not in ("rotation", "user", "team") or not target_id.isdigit():
+        if kind in ("rotation", "user", "team") and target_id.isdigit():
+            targets.append({"type": kind, "id": target_id})
+        else:
             problems.append({"field": f"levels.{i}.targets", "message": f"unknown target {value!r}"})
-        targets.append({"type": kind, "id": target_id})
     return {"ack_timeout_seconds": round(minutes * 60), "channels": row["channels"].split(","), "targets": targets}
 
 
@@ -57,15 +58,19 @@ def _shown(policy) -> dict:
 
 
 def _payload(model, values: dict):
-    """The form as ``model`` (PolicyCreate or PolicyUpdate), or Invalid naming each field."""
+    """The form as ``model`` (PolicyCreate or PolicyUpdate), or Invalid naming every bad field at once."""
     problems: list[dict] = []
     levels = [_level(i, row, problems) for i, row in enumerate(values["levels"])]
-    if problems:
-        raise Invalid("; ".join(p["message"] for p in problems), problems)
     fields = {k: values[k] for k in ("name", "repeat", "page_during_business_hours")}
     if model is PolicyCreate:
         fields["team_id"] = values["team_id"]
-    return forms.validate(model, {**fields, "levels": levels})
+    try:
+        data = forms.validate(model, {**fields, "levels": levels})
+    except Invalid as exc:
+        problems += exc.details
+    if problems:
+        raise Invalid("; ".join(f"{p['field']}: {p['message']}" for p in problems), problems)
+    return data
 
 
 def _form_page(errors=None, **context):
