@@ -27,7 +27,6 @@ import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -262,7 +261,8 @@ def main() -> None:
         args.logdir = args.logdir or tmp
         Path(args.logdir).mkdir(parents=True, exist_ok=True)
         print(f"POST /v2/enqueue, {args.clients} clients, {args.seconds:g} s per mix, oncall serve --workers "
-              f"{args.workers} --threads {args.threads}, {os.cpu_count()} CPUs", flush=True)
+              f"{args.workers} --threads {args.threads}, {os.cpu_count()} CPUs, load average "
+              f"{os.getloadavg()[0]:.1f}", flush=True)
         for backend in args.backends.split(","):
             if backend == "sqlite":
                 url = f"sqlite:///{tmp}/bench-ingest.db"

@@ -141,7 +141,7 @@ def build(url: str, count: int) -> None:
         if engine.dialect.name == "postgresql":
             for table in ("incident", "users", "team"):
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
-    with engine.connect() as conn:
+    with engine.begin() as conn:  # committed: statistics gathered in a rolled-back transaction are lost
         conn.execute(text("ANALYZE"))
     print(f"  built {count:,} incidents, {len(entries):,} timeline entries, {len(notes):,} pages "
           f"in {time.perf_counter() - started:.1f} s")

@@ -21,7 +21,7 @@ from oncall.store.db import make_engine
 
 # Blueprint modules are imported here, at import time, never lazily: their pydantic models
 # must be built before a test freezes the clock (freezegun swaps module-level datetime).
-from oncall.web import csrf, dbsession, errors, ical, inbound, ops, responses
+from oncall.web import csrf, dbsession, errors, ical, inbound, ops, responses, urlids
 from oncall.web.api import audit as api_audit
 from oncall.web.api import connectors, incidents, integrations, openapi, people, policies, schedules
 from oncall.web.api import reports as api_reports
@@ -60,6 +60,7 @@ def create_app(config: Mapping[str, object] | Settings | None = None) -> Flask:
     if settings.proxy_hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops,
                                 x_host=settings.proxy_hops, x_prefix=settings.proxy_hops)
+    urlids.init_app(app)  # before the blueprints: their <int:...> rules take the bounded converter
     _register(app)
     return app
 

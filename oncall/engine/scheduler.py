@@ -13,7 +13,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from oncall import clock
 from oncall.engine.pollers import ConnectorPoller
-from oncall.engine.tick import EscalationEngine
+from oncall.engine.tick import DATABASE_DOWN, EscalationEngine
 
 log = logging.getLogger("oncall.engine")
 JOB_ID = "escalation-tick"
@@ -37,6 +37,8 @@ class EngineScheduler:
             return
         try:
             self.engine.tick()
+        except DATABASE_DOWN as exc:  # one line per tick while the database is away, no traceback
+            log.error("engine tick failed: database unavailable (%s)", exc.__class__.__name__)
         except Exception:  # a failing tick must not kill the metronome; the next one retries
             log.exception("engine tick failed")
 
@@ -44,6 +46,8 @@ class EngineScheduler:
         try:
             if self.poller.poll_due():
                 self.wake()
+        except DATABASE_DOWN as exc:
+            log.error("connector poll failed: database unavailable (%s)", exc.__class__.__name__)
         except Exception:  # as for the tick: the next run retries (an expired lease frees the connector)
             log.exception("connector poll failed")
 
@@ -51,7 +55,7 @@ class EngineScheduler:
         self.scheduler.add_job(self._run, "interval", seconds=self.interval, id=JOB_ID, replace_existing=True,
                                next_run_time=clock.now())
         if self.poller is not None:  # which connector is due is in the database: check as often as we tick
-            self.scheduler.add_job(self._poll, "interval", seconds=self.interval, id=POLL_JOB_ID,
+            self.scheduler.add_job(self._poll, "interval", seconds=self.interval, id=POLL_JOB_ID, max_instances=1,
                                    replace_existing=True, next_run_time=clock.now())
         self.scheduler.start()
         log.info("engine ticking every %s s", self.interval)

@@ -114,7 +114,7 @@ class EscalationEngine:
         result = TickResult()
         with Session(self.db, expire_on_commit=False) as session:
             if self._held:
-                log.warning("finishing %d notification(s) that a failed tick left claimed", len(self._held))
+                log.info("finishing %d notification(s) that a failed tick left claimed", len(self._held))
                 result.sent += self._send_held(session)
             while True:
                 advanced = escalate.escalate_due(session, self.now(), limit=ESCALATE_BATCH)

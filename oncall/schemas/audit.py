@@ -5,7 +5,7 @@ from pydantic import Field
 
 from oncall.schemas.base import ResponseModel
 from oncall.schemas.period import PeriodQuery
-from oncall.schemas.types import Instant
+from oncall.schemas.types import MAX_INT, Instant
 
 
 class AuditQuery(PeriodQuery):
@@ -15,7 +15,7 @@ class AuditQuery(PeriodQuery):
     object_type: str | None = Field(default=None, max_length=32)
     object_id: str | None = Field(default=None, max_length=64)
     limit: int = Field(default=100, ge=1, le=1000)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_INT)
 
 
 class AuditEntryOut(ResponseModel):

@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import Field
 
 from oncall.schemas.base import RequestModel, ResponseModel
-from oncall.schemas.types import Instant
+from oncall.schemas.types import MAX_INT, DbInt, Instant
 
 
 class IncidentOut(ResponseModel):
@@ -63,13 +63,13 @@ class IncidentDetail(IncidentOut):
 
 class IncidentQuery(RequestModel):
     status: Literal["triggered", "acknowledged", "resolved"] | None = None
-    team_id: int | None = None
+    team_id: DbInt | None = None
     severity: Literal["critical", "high", "medium", "low", "info"] | None = None
     source: str | None = Field(default=None, max_length=32)
     limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_INT)
 
 
 class IncidentAction(RequestModel):
-    user_id: int | None = Field(default=None, description="who acknowledges/resolves; default: the token's user")
+    user_id: DbInt | None = Field(default=None, description="who acknowledges/resolves; default: the token's user")
     note: str | None = Field(default=None, max_length=1000)

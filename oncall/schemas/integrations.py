@@ -7,15 +7,15 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from oncall.schemas.base import RequestModel, ResponseModel
-from oncall.schemas.types import Instant
+from oncall.schemas.types import DbInt, Instant
 
 Source = Literal["events_v2", "servicenow", "jira", "thehive", "splunk", "alertmanager", "generic"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
 
 
 class RouteIn(RequestModel):
-    team_id: int
-    policy_id: int
+    team_id: DbInt
+    policy_id: DbInt
 
 
 class RuleMatch(RequestModel):
@@ -45,8 +45,8 @@ class RuleIn(RequestModel):
 
 
 class IntegrationCreate(RequestModel):
-    team_id: int
-    policy_id: int
+    team_id: DbInt
+    policy_id: DbInt
     source: Source
     name: str = Field(min_length=1, max_length=200)
     min_severity: Severity = "high"
@@ -57,7 +57,7 @@ class IntegrationCreate(RequestModel):
 
 class IntegrationUpdate(RequestModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    policy_id: int | None = None
+    policy_id: DbInt | None = None
     min_severity: Severity | None = None
     routing_rules: list[RuleIn] | None = Field(default=None, max_length=50)
     signing_secret: str | None = Field(default=None, min_length=16, max_length=256)

@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import Field
 
 from oncall.schemas.base import RequestModel, ResponseModel
-from oncall.schemas.types import Email, Instant, Phone, TimeZoneName
+from oncall.schemas.types import DbInt, Email, Instant, Phone, TimeZoneName
 
 RoleName = Literal["admin", "manager", "analyst"]
 
@@ -43,15 +43,15 @@ class UserOut(ResponseModel):
 class TeamCreate(RequestModel):
     name: str = Field(min_length=1, max_length=200)
     timezone: TimeZoneName = "UTC"
-    members: list[int] = Field(default_factory=list, description="user ids")
-    managers: list[int] = Field(default_factory=list, description="user ids who manage the team")
+    members: list[DbInt] = Field(default_factory=list, description="user ids")
+    managers: list[DbInt] = Field(default_factory=list, description="user ids who manage the team")
 
 
 class TeamUpdate(RequestModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     timezone: TimeZoneName | None = None
-    members: list[int] | None = None
-    managers: list[int] | None = None
+    members: list[DbInt] | None = None
+    managers: list[DbInt] | None = None
 
 
 class TeamOut(ResponseModel):

@@ -6,14 +6,14 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from oncall.schemas.base import RequestModel, ResponseModel
-from oncall.schemas.types import Instant
+from oncall.schemas.types import DbInt, Instant
 
 Channel = Literal["pagerduty", "sms"]
 
 
 class TargetIn(RequestModel):
     type: Literal["rotation", "user", "team"]
-    id: int
+    id: DbInt
 
 
 class LevelIn(RequestModel):
@@ -31,7 +31,7 @@ class LevelIn(RequestModel):
 
 
 class PolicyCreate(RequestModel):
-    team_id: int
+    team_id: DbInt
     name: str = Field(min_length=1, max_length=200)
     repeat: int = Field(default=0, ge=0, le=10)
     page_during_business_hours: bool = False

@@ -8,7 +8,7 @@ from pydantic import Field
 from oncall.schemas.base import ResponseModel
 from oncall.schemas.incidents import IncidentOut, TimelineOut
 from oncall.schemas.period import PeriodQuery
-from oncall.schemas.types import Instant
+from oncall.schemas.types import MAX_INT, DbInt, Instant
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 Format = Literal["json", "csv"]
@@ -17,7 +17,7 @@ Format = Literal["json", "csv"]
 class ReportQuery(PeriodQuery):
     """Incidents created in ``[since, until)`` (default: the 30 days before now), optionally filtered."""
 
-    team_id: int | None = None
+    team_id: DbInt | None = None
     severity: Severity | None = None
     source: str | None = Field(default=None, max_length=32)
     format: Format = Field(default="json", description="csv: the same figures as text/csv")
@@ -32,13 +32,13 @@ class TrendQuery(ReportQuery):
 
 
 class RecurringQuery(ReportQuery):
-    min_count: int = Field(default=2, ge=1)
+    min_count: int = Field(default=2, ge=1, le=MAX_INT)
     limit: int = Field(default=50, ge=1, le=500)
 
 
 class ExportQuery(ReportQuery):
     limit: int = Field(default=1000, ge=1, le=10_000, description="incidents per answer (oldest first)")
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_INT)
 
 
 class Durations(ResponseModel):

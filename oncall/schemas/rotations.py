@@ -9,7 +9,7 @@ from pydantic import Field, field_validator, model_validator
 
 from oncall.schedule.windows import parse_hhmm
 from oncall.schemas.base import RequestModel, ResponseModel
-from oncall.schemas.types import Instant, TimeZoneName
+from oncall.schemas.types import DbInt, Instant, TimeZoneName
 
 DayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 MAX_WINDOW_DAYS = 400
@@ -47,7 +47,7 @@ def _wall_time(value: str) -> str:
 
 class LayerIn(RequestModel):
     name: str = Field(min_length=1, max_length=200)
-    members: list[int] = Field(min_length=1, max_length=200)
+    members: list[DbInt] = Field(min_length=1, max_length=200)
     shift_hours: int | None = Field(default=None, gt=0, le=24 * 366)
     shift_days: int | None = Field(default=None, gt=0, le=366)
     shift_weeks: int | None = Field(default=None, gt=0, le=52)
@@ -79,7 +79,7 @@ class LayerChange(RequestModel):
     """An effective-dated edit of a layer (matched by name); omitted fields stay as they are."""
 
     name: str = Field(min_length=1, max_length=200)
-    members: list[int] | None = Field(default=None, min_length=1, max_length=200)
+    members: list[DbInt] | None = Field(default=None, min_length=1, max_length=200)
     shift_hours: int | None = Field(default=None, gt=0, le=24 * 366)
     shift_days: int | None = Field(default=None, gt=0, le=366)
     shift_weeks: int | None = Field(default=None, gt=0, le=52)
@@ -108,7 +108,7 @@ class LayerChange(RequestModel):
 
 
 class RotationCreate(RequestModel):
-    team_id: int
+    team_id: DbInt
     name: str = Field(min_length=1, max_length=200)
     timezone: TimeZoneName
     layers: list[LayerIn] = Field(min_length=1, max_length=20)
@@ -162,7 +162,7 @@ class RotationOut(ResponseModel):
 
 
 class OverrideCreate(RequestModel):
-    user_id: int
+    user_id: DbInt
     start: Instant
     end: Instant
 

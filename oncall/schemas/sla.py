@@ -7,7 +7,7 @@ from pydantic import Field, field_validator, model_validator
 
 from oncall.schemas.base import RequestModel, ResponseModel
 from oncall.schemas.period import PeriodQuery
-from oncall.schemas.types import Instant
+from oncall.schemas.types import MAX_INT, DbInt, Instant
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 _LONGEST = 90 * 24 * 3600
@@ -54,9 +54,9 @@ class SlaTargetsOut(ResponseModel):
 
 
 class BreachQuery(PeriodQuery):
-    team_id: int | None = None
+    team_id: DbInt | None = None
     limit: int = Field(default=100, ge=1, le=1000)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_INT)
 
 
 class BreachOut(ResponseModel):

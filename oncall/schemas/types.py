@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import AfterValidator, BeforeValidator, PlainSerializer
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer
 
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -60,7 +60,16 @@ def parse_instant(value: object) -> datetime:
         raise ValueError("must be an ISO 8601 string with an offset")
     if parsed.tzinfo is None:
         raise ValueError("needs a UTC offset (e.g. 2026-01-05T09:00:00Z)")
-    return parsed.astimezone(timezone.utc)
+    try:
+        return parsed.astimezone(timezone.utc)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 is before the first representable instant
+        raise ValueError(f"out of the supported range of instants: {value!r}") from None
+
+
+# An integer the database's INTEGER column holds (PostgreSQL ``integer``: 32 bits). Ids and
+# offsets in requests use it: a bigger number is a 400 naming the field, not a driver overflow.
+MAX_INT = 2**31 - 1
+DbInt = Annotated[int, Field(ge=-(2**31), le=MAX_INT)]
 
 
 def format_instant(value: datetime | None) -> str | None:

@@ -49,7 +49,7 @@ def _sealed(data: ConnectorIn, secret_key: str) -> str:
 
 def put(*, session: Session, integration_id: int, data: ConnectorIn, actor: str, secret_key: str,
         now: datetime) -> TicketConnector:
-    """Create or replace the integration's connector; without ``auth`` the stored credentials stay."""
+    """Create or replace the connector; without ``auth`` the stored credentials stay. Polls at once."""
     integration = integrations.get(session=session, integration_id=integration_id)
     if integration.source not in connectors.SOURCES:
         raise Invalid.field("integration_id", f"a {integration.source} integration has no ticketing API connector "

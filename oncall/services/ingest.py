@@ -113,5 +113,8 @@ def ingest(*, session: Session, integration: Integration, events: list[Normalize
                                  dedup_key=dedup_key, severity=event.severity, outcome=outcome,
                                  incident_ids=result.incident_ids[before:], raw_body=raw_body))
         result.dedup_keys.append(dedup_key)
+    if not events:  # a well-formed delivery about no ticket (a Jira comment): its body is kept all the same
+        session.add(InboundEvent(integration_id=integration.id, received_at=now, action="none", dedup_key="",
+                                 outcome="no_ticket", incident_ids=[], raw_body=raw_body))
     session.commit()
     return result

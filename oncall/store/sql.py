@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, String, literal
+from sqlalchemy import BigInteger, Float, String, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel.sql.sqltypes import UTCDateTime
@@ -80,3 +80,25 @@ def _bucket_sqlite(element, compiler, **kw) -> str:
     if element.unit == "week":
         return f"date({instant}, 'weekday 0', '-6 days')"
     return f"date({instant})"
+
+
+class _EpochSeconds(FunctionElement):
+    type = BigInteger()
+    inherit_cache = True
+    name = "epoch_seconds"
+
+
+def epoch_seconds(instant) -> _EpochSeconds:
+    """Whole seconds since 1970-01-01 UTC (floored), exact on both databases: local wall-clock
+    parts are then integer arithmetic on ``epoch_seconds + offset``."""
+    return _EpochSeconds(instant)
+
+
+@compiles(_EpochSeconds, "postgresql")
+def _epoch_pg(element, compiler, **kw) -> str:
+    return f"CAST(floor(EXTRACT(EPOCH FROM {compiler.process(next(iter(element.clauses)), **kw)})) AS BIGINT)"
+
+
+@compiles(_EpochSeconds, "sqlite")
+def _epoch_sqlite(element, compiler, **kw) -> str:
+    return f"CAST(strftime('%s', {compiler.process(next(iter(element.clauses)), **kw)}) AS INTEGER)"

@@ -18,10 +18,12 @@ def test_readyz_is_503_when_the_database_is_unreachable(db_url):
     assert response.get_json()["status"] == "unavailable"
 
 
-def test_index_is_html(client):
+def test_index_sends_anonymous_people_to_the_login_page(client):
     response = client.get("/")
-    assert response.status_code == 200
-    assert response.mimetype == "text/html"
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    login = client.get("/login")
+    assert login.status_code == 200 and login.mimetype == "text/html"
+    assert b'name="email"' in login.data and b'name="password"' in login.data
 
 
 def test_openapi_describes_every_api_route(app, client):

@@ -25,32 +25,34 @@ NOTHING = {"incident": 0, "inbound_event": 0, "timeline_entry": 0}
 def failing(engine, when: str):
     """Make the database fail, as a lost connection would, at one point of the ingest transaction.
 
-    ``when`` is the start of a SQL statement (``INSERT INTO inbound_event``) or ``commit``.
+    ``when`` is the start of a SQL statement (``INSERT INTO inbound_event``), or ``commit``: the
+    COMMIT of the transaction that wrote (read-only transactions before it commit normally).
     """
-    seen = []
+    seen, wrote = [], []
 
     def before_execute(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith(when.upper()):
+        if statement.lstrip().upper().startswith("INSERT"):
+            wrote.append(statement)
+        if when != "commit" and statement.lstrip().upper().startswith(when.upper()):
             seen.append(statement)
             raise OperationalError(statement, parameters, ConnectionError("server closed the connection"))
 
     def on_commit(conn):
+        if not wrote:
+            return
         # The COMMIT fails and the server has rolled the transaction back (as when the connection drops).
         seen.append("COMMIT")
+        wrote.clear()
         conn.connection.dbapi_connection.rollback()
         raise OperationalError("COMMIT", {}, ConnectionError("server closed the connection"))
 
-    if when == "commit":
-        event.listen(engine, "commit", on_commit)
-    else:
-        event.listen(engine, "before_cursor_execute", before_execute)
+    event.listen(engine, "before_cursor_execute", before_execute)
+    event.listen(engine, "commit", on_commit)
     try:
         yield seen
     finally:
-        if when == "commit":
-            event.remove(engine, "commit", on_commit)
-        else:
-            event.remove(engine, "before_cursor_execute", before_execute)
+        event.remove(engine, "before_cursor_execute", before_execute)
+        event.remove(engine, "commit", on_commit)
 
 
 def _assert_503(response):
@@ -145,7 +147,8 @@ def test_a_failure_in_a_multi_event_delivery_stores_none_of_it(inbound, engine, 
 
 @pytest.mark.parametrize("path", ["/v2/enqueue", "/integrations/0123456789abcdef0123456789abcdef", "/integrations"])
 def test_an_unreachable_database_is_503_with_retry_after(tmp_path, path):
-    urls = [f"sqlite:///{tmp_path}/missing/dir/oncall.db", "postgresql+psycopg://postgres@127.0.0.1:1/oncall?connect_timeout=2"]
+    urls = [f"sqlite:///{tmp_path}/missing/dir/oncall.db",
+            "postgresql+psycopg://postgres@127.0.0.1:1/oncall?connect_timeout=2"]
     for url in urls:
         app = create_app({"database_url": url, "secret_key": TEST_SECRET, "TESTING": True})
         try:

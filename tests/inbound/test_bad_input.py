@@ -179,7 +179,8 @@ def test_a_webhook_key_is_not_a_routing_key(inbound, client, session):
 def test_unknown_key_on_webhook_is_404(inbound, client, session):
     inbound.integration("generic")
     for response in (client.post("/integrations/" + "0" * 32, json=GENERIC_TRIGGER),
-                     client.post("/integrations", json=GENERIC_TRIGGER, headers={"Authorization": "Bearer " + "0" * 32}),
+                     client.post("/integrations", json=GENERIC_TRIGGER,
+                                 headers={"Authorization": "Bearer " + "0" * 32}),
                      client.post("/integrations/" + "x" * 300, json=GENERIC_TRIGGER)):
         _assert_webhook_invalid(response, 404, "key")
     assert counts(session) == NOTHING
@@ -246,7 +247,8 @@ def test_events_v2_over_512_kb_is_400_naming_the_limit(inbound, session):
 def test_nul_characters_in_strings_are_replaced_not_a_500(inbound, session, how):
     """``\\u0000`` is valid JSON but PostgreSQL text cannot hold it: stored as U+FFFD, the page goes out."""
     if how == "webhook":
-        target, event = inbound.integration("generic"), {**GENERIC_TRIGGER, "title": "bea\u0000con", "x\u0000": "\u0000"}
+        target = inbound.integration("generic")
+        event = {**GENERIC_TRIGGER, "title": "bea\u0000con", "x\u0000": "\u0000"}
     else:
         target = inbound.integration("events_v2")
         event = {**V2_TRIGGER, "payload": {**V2_TRIGGER["payload"], "summary": "bea\u0000con",

@@ -177,6 +177,22 @@ def test_a_notification_about_no_ticket_is_202_and_opens_nothing(inbound):
     assert response.status_code == 202, response.get_json()
     assert response.get_json() == {"incident_ids": [], "dedup_keys": []}
     assert inbound.incidents() == []
+    [row] = inbound.inbound_events()  # accepted, so its raw body is kept
+    assert (row.outcome, row.incident_ids) == ("no_ticket", [])
+    assert json.loads(row.raw_body) == comment
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+def test_the_body_is_read_as_json_whatever_the_content_type(inbound, content_type):
+    hook = inbound.integration("generic")
+    events = inbound.integration("events_v2")
+    headers = {"Content-Type": content_type} if content_type else {}
+    raw = json.dumps({"id": "T-1", "title": "t", "severity": "critical"}).encode()
+    assert inbound.client.post(f"/integrations/{hook.key}", data=raw, headers=headers).status_code == 202
+    raw = json.dumps({"routing_key": events.key, "event_action": "trigger", "dedup_key": "k",
+                      "payload": {"summary": "s", "source": "x", "severity": "critical"}}).encode()
+    assert inbound.client.post("/v2/enqueue", data=raw, headers=headers).status_code == 202
+    assert len(inbound.incidents()) == 2
 
 
 # ---- below min_severity ----------------------------------------------------------------------
@@ -204,7 +220,8 @@ def test_webhook_below_min_severity_is_recorded_with_its_body(inbound, payload):
     assert response.get_json() == {"incident_ids": [], "dedup_keys": ["INC0010002"]}
     assert inbound.incidents() == []
     [row] = inbound.inbound_events()
-    assert (row.outcome, row.severity, row.dedup_key, row.incident_ids) == ("below_min_severity", "low", "INC0010002", [])
+    assert (row.outcome, row.severity, row.dedup_key, row.incident_ids) == (
+        "below_min_severity", "low", "INC0010002", [])
     assert json.loads(row.raw_body) == low
 
 

@@ -294,7 +294,7 @@ class IngestLoad:
         for i in itertools.count():
             if self._stop.is_set() or (self.per_thread is not None and i >= self.per_thread):
                 return
-            key = f"{self.prefix}-{n}-{i}"
+            key = f"{self.prefix}-{n:02d}-{i:05d}"
             sent = time.monotonic()
             try:
                 response = http.post(self.base_url + "/v2/enqueue", json=trigger_body(self.routing_key, key),

@@ -40,9 +40,9 @@ pytestmark = pytest.mark.reliability
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "crash-test-secret"
 ROUTING_KEY = "C" * 32
-INCIDENTS = 200  # half paged in PagerDuty, half by SMS; two people each: 400 pages
-KILLS = 5
-DEADLINE_SECONDS = 50
+INCIDENTS = 200  # half paged in PagerDuty (Alice), half by SMS (Bob): 200 pages
+KILLS = 4
+DEADLINE_SECONDS = 55  # a hang guard per backend: a run takes 15-40 s, mostly the worker's 5 starts
 
 
 def seed(db_url: str) -> int:
@@ -55,15 +55,14 @@ def seed(db_url: str) -> int:
         s.add_all([team, *users])
         s.flush()
         snapshots = []
-        for channel in ("pagerduty", "sms"):
+        for channel, user in zip(("pagerduty", "sms"), users):
             policy = EscalationPolicy(team_id=team.id, name=channel)
             s.add(policy)
             s.flush()
             lv = EscalationLevel(policy_id=policy.id, position=0, ack_timeout_seconds=3600, channels=[channel])
             s.add(lv)
             s.flush()
-            s.add_all([EscalationTarget(level_id=lv.id, position=i, type="user", target_id=u.id)
-                       for i, u in enumerate(users)])
+            s.add(EscalationTarget(level_id=lv.id, position=0, type="user", target_id=user.id))
             s.flush()
             snapshots.append((policy.id, policies.snapshot(session=s, policy_id=policy.id)))
         s.execute(insert(Incident), [
@@ -74,7 +73,7 @@ def seed(db_url: str) -> int:
             for n in range(INCIDENTS)])
         s.commit()
     engine.dispose()
-    return INCIDENTS * 2
+    return INCIDENTS
 
 
 def notification_id(text: str) -> int:
@@ -154,7 +153,7 @@ def test_sigkilled_worker_loses_nothing_and_repeats_at_most_one_page_per_kill(db
                     worker.kill()
                     worker.wait()
 
-        # Every page is in the database as sent, exactly one per incident and person.
+        # Every page is in the database as sent, exactly one per incident.
         with Session(db) as s:
             notes = list(s.execute(select(Notification.id, Notification.incident_id, Notification.user_id,
                                           Notification.channel, Notification.status)).all())
@@ -173,6 +172,6 @@ def test_sigkilled_worker_loses_nothing_and_repeats_at_most_one_page_per_kill(db
         assert kills == KILLS, f"finished after {kills} kills: the test did not crash the worker enough"
         assert duplicates <= kills, f"{duplicates} repeated pages after {kills} kills: {counts.most_common(5)}"
         by_channel = Counter(n.channel for n in notes)
-        assert by_channel == {"pagerduty": INCIDENTS, "sms": INCIDENTS}
+        assert by_channel == {"pagerduty": INCIDENTS // 2, "sms": INCIDENTS // 2}
         print(f"\n{db_url.split(':')[0]}: {kills} kills, {duplicates} repeated page(s), "
               f"{time.monotonic() - started:.1f} s")

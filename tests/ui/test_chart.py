@@ -38,9 +38,10 @@ def test_hours_per_person_and_stable_colours():
               Shift(datetime(2026, 1, 1, 12, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC), None, "none")]
     assert hours_by_person(shifts) == {3: 12.0, None: 12.0}
     assert person_colour(3) == person_colour(3) != person_colour(4)
+    assert len({person_colour(i) for i in range(12)}) == 12
     assert person_colour(None) == "transparent"
 
 
 def test_durations_read_at_a_glance():
     assert [duration(s) for s in (0, 45, 600, 3 * 3600 + 12 * 60, 2 * 86400 + 4 * 3600 + 59)] == [
-        "0 min", "45 s", "10 min", "3 h 12 min", "2 d 4 h"]
+        "0 s", "45 s", "10 min", "3 h 12 min", "2 d 4 h"]

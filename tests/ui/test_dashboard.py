@@ -40,7 +40,7 @@ def test_open_incidents_by_age_and_level(signed_in, people, session, client, app
     assert "2 triggered · 0 acknowledged" in incidents
     assert incidents.index("INC-OLD") < incidents.index("INC-NEW")  # the oldest first
     assert "1 h" in incidents and "Beaconing from HR-LAPTOP-3" in incidents
-    assert "<td>1</td>" in incidents  # INC-OLD is at level 1
+    assert 'data-label="Level">1</td>' in incidents  # INC-OLD is at level 1
 
 
 def test_no_teams_yet_invites_the_admin_to_create_one(signed_in, people, session):

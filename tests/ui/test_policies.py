@@ -44,7 +44,7 @@ def test_policy_errors_are_shown_by_their_level(signed_in, people, session):
 def test_a_policy_needs_a_level(signed_in, people):
     answer = signed_in("manager").post("/policies/new", data={"team_id": people.team_a.id, "name": "Empty",
                                                                "repeat": "0"})
-    assert answer.status_code == 400 and "levels: choose at least one" in answer.get_data(as_text=True)
+    assert answer.status_code == 400 and "Levels: choose at least one" in answer.get_data(as_text=True)
 
 
 def test_unknown_targets_are_refused(signed_in, people):

@@ -75,3 +75,10 @@ def test_only_admins_manage_people_and_teams(signed_in, people):
 
 def test_an_admin_may_edit_any_teams_rotation(signed_in, rotations, people):
     assert _edit(signed_in("admin"), rotations[1], [people.analyst, people.manager]).status_code == 302
+
+
+def test_the_audit_and_report_pages_need_a_sign_in(client, signed_in):
+    for path in ("/audit", "/reports", "/incidents/1/report"):
+        answer = client.get(path)
+        assert answer.status_code == 302 and answer.headers["Location"].startswith("/login?next=")
+    assert signed_in("analyst").get("/audit").status_code == 200

@@ -28,6 +28,7 @@ class Operation:
     status: int
     query: type[BaseModel] | None
     tag: str
+    csv: bool = False  # the view may also answer text/csv (``?format=csv``)
 
 
 OPERATIONS: list[Operation] = []
@@ -92,7 +93,7 @@ def _openapi_path(rule: str) -> str:
 
 def endpoint(bp: Blueprint, rule: str, method: str, *, summary: str, body: type[BaseModel] | None = None,
              response: Any = None, status: int = 200, query: type[BaseModel] | None = None,
-             prefix: str = "/api/v1") -> Callable:
+             prefix: str = "/api/v1", csv: bool = False) -> Callable:
     dump = _dumper(response)
 
     def decorator(view: Callable) -> Callable:
@@ -111,7 +112,7 @@ def endpoint(bp: Blueprint, rule: str, method: str, *, summary: str, body: type[
 
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapper, methods=[method])
         OPERATIONS.append(Operation(prefix + _openapi_path(rule), method.lower(), summary, body, response,
-                                    status, query, bp.name))
+                                    status, query, bp.name, csv))
         return wrapper
 
     return decorator

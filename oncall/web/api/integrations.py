@@ -5,6 +5,7 @@ from flask import Blueprint, current_app
 from pydantic import Field
 
 from oncall.schemas.base import RequestModel
+from oncall.schemas.types import DbInt
 from oncall.schemas.integrations import (IntegrationCreate, IntegrationCreated, IntegrationOut, IntegrationUpdate,
                                          RotateKey)
 from oncall.services import integrations
@@ -17,7 +18,7 @@ bp.before_request(require_token)
 
 
 class IntegrationQuery(RequestModel):
-    team_id: int | None = Field(default=None)
+    team_id: DbInt | None = Field(default=None)
 
 
 def _base_url() -> str:

@@ -5,6 +5,7 @@ from flask import Blueprint, jsonify
 from pydantic import TypeAdapter
 
 from oncall.web.api.endpoint import OPERATIONS
+from oncall.web.urlids import MAX_ID
 
 bp = Blueprint("openapi", __name__)
 
@@ -36,7 +37,8 @@ def _request_schema(model, components: dict) -> dict:
 def _parameters(op, components: dict) -> list[dict]:
     params = []
     for name in [seg[1:-1] for seg in op.path.split("/") if seg.startswith("{")]:
-        params.append({"name": name, "in": "path", "required": True, "schema": {"type": "integer"}})
+        params.append({"name": name, "in": "path", "required": True,
+                       "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}})
     if op.query is not None:
         schema = _request_schema(op.query, components)
         for name, prop in schema.get("properties", {}).items():
@@ -62,6 +64,8 @@ def build_spec() -> dict:
             content = {}
             if op.response is not None:
                 content = {"application/json": {"schema": _schema(op.response, components)}}
+            if op.csv:
+                content["text/csv"] = {"schema": {"type": "string"}}
             responses[str(op.status)] = {"description": "ok", "content": content}
         operation = {
             "summary": op.summary,

@@ -5,6 +5,7 @@ from flask import Blueprint
 from pydantic import Field
 
 from oncall.schemas.base import RequestModel
+from oncall.schemas.types import DbInt
 from oncall.schemas.policies import PolicyCreate, PolicyOut, PolicyUpdate
 from oncall.services import policies
 from oncall.web.api.auth import actor, require_token
@@ -16,7 +17,7 @@ bp.before_request(require_token)
 
 
 class PolicyQuery(RequestModel):
-    team_id: int | None = Field(default=None)
+    team_id: DbInt | None = Field(default=None)
 
 
 @endpoint(bp, "/escalation-policies", "POST", summary="Create an escalation policy", body=PolicyCreate,

@@ -25,30 +25,30 @@ def _answer(name: str, params: ReportQuery):
 
 
 @endpoint(bp, "/reports/summary", "GET", summary="Counts, MTTA/MTTR, SLA breaches, acknowledgement paths and "
-          "pages per team, severity, source or analyst", query=SummaryQuery, response=Summary)
+          "pages per team, severity, source or analyst", query=SummaryQuery, response=Summary, csv=True)
 def report_summary(params: SummaryQuery):
     return _answer("summary", params)
 
 
 @endpoint(bp, "/reports/analysts", "GET", summary="Pages per analyst: after hours, in their sleep hours, "
-          "acknowledgements", query=ReportQuery, response=AnalystReport)
+          "acknowledgements", query=ReportQuery, response=AnalystReport, csv=True)
 def report_analysts(params: ReportQuery):
     return _answer("analysts", params)
 
 
 @endpoint(bp, "/reports/recurring", "GET", summary="Recurring incident types (rule, category or title pattern)",
-          query=RecurringQuery, response=list[RecurringRow])
+          query=RecurringQuery, response=list[RecurringRow], csv=True)
 def report_recurring(params: RecurringQuery):
     return _answer("recurring", params)
 
 
-@endpoint(bp, "/reports/trend", "GET", summary="MTTA per day or week", query=TrendQuery, response=list[TrendPoint])
+@endpoint(bp, "/reports/trend", "GET", summary="MTTA per day or week", query=TrendQuery, response=list[TrendPoint], csv=True)
 def report_trend(params: TrendQuery):
     return _answer("trend", params)
 
 
 @endpoint(bp, "/incidents/export", "GET", summary="Incidents of a period with their timelines (CSV: one row "
-          "per timeline entry)", query=ExportQuery, response=list[IncidentExport])
+          "per timeline entry)", query=ExportQuery, response=list[IncidentExport], csv=True)
 def export_incidents(params: ExportQuery):
     if params.format == "csv":
         session = streaming_session()

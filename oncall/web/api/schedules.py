@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from oncall import clock
 from oncall.schemas.base import RequestModel
+from oncall.schemas.types import DbInt
 from oncall.schemas.rotations import (AtQuery, BusinessHoursCheck, BusinessHoursIn, BusinessHoursOut, GapOut, IcalLink,
                                       OnCallOut, OnCallUser, OverrideCreate, OverrideOut, RotationCreate, RotationOut,
                                       RotationUpdate, ShiftOut, TeamOnCallOut, WindowQuery)
@@ -21,7 +22,7 @@ bp.before_request(require_token)
 
 
 class RotationQuery(RequestModel):
-    team_id: int | None = Field(default=None)
+    team_id: DbInt | None = Field(default=None)
 
 
 def _users(ids: list[int]) -> list[OnCallUser]:

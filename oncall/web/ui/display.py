@@ -10,7 +10,9 @@ from flask import Flask
 from oncall import clock
 from oncall.web.ui import auth
 
-_GOLDEN_ANGLE = 137.508
+# Twelve distinct colours that carry white text; none is red, which means "nobody on call".
+PALETTE = ("#2563eb", "#15803d", "#7e22ce", "#c2410c", "#0f766e", "#be185d", "#4338ca", "#4d7c0f", "#0e7490",
+           "#a21caf", "#92400e", "#475569")
 
 
 def viewer_timezone() -> str:
@@ -18,12 +20,12 @@ def viewer_timezone() -> str:
     return user.timezone if user else "UTC"
 
 
-def local(at: datetime | None, tz: str | None = None, fmt: str = "%a %d %b %H:%M", zone: bool = True) -> str:
+def local(at: datetime | None, tz: str | None = None, fmt: str = "%a %d %b %H:%M") -> str:
     """An instant as wall time in ``tz`` (default: the viewer's), with the zone's abbreviation."""
     if at is None:
         return "—"
     shown = at.astimezone(ZoneInfo(tz or viewer_timezone()))
-    return f"{shown.strftime(fmt)} {shown.tzname()}" if zone else shown.strftime(fmt)
+    return f"{shown.strftime(fmt)} {shown.tzname()}"
 
 
 @cache
@@ -39,7 +41,7 @@ def duration(span: timedelta | float | int) -> str:
     minutes, seconds = divmod(rest, 60)
     parts = [(days, "d"), (hours, "h"), (minutes, "min"), (seconds, "s")]
     shown = [f"{n} {unit}" for n, unit in parts if n][:2]
-    return " ".join(shown) or "0 min"
+    return " ".join(shown) or "0 s"
 
 
 def age(at: datetime) -> str:
@@ -47,15 +49,13 @@ def age(at: datetime) -> str:
 
 
 def person_colour(user_id: int | None) -> str:
-    """A stable colour per person (golden-angle hues); a gap has none."""
-    if user_id is None:
-        return "transparent"
-    return f"hsl({(user_id * _GOLDEN_ANGLE) % 360:.0f} 62% 42%)"
+    """A stable colour per person (by id); a gap has none."""
+    return "transparent" if user_id is None else PALETTE[user_id % len(PALETTE)]
 
 
-def choices(items, label: str = "name") -> list[tuple[int, str]]:
-    """Rows as ``<select>`` options: (id, label)."""
-    return [(item.id, getattr(item, label)) for item in items]
+def choices(items) -> list[tuple[int, str]]:
+    """Rows as ``<select>`` options: (id, name)."""
+    return [(item.id, item.name) for item in items]
 
 
 def init_app(app: Flask) -> None:

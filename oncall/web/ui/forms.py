@@ -25,6 +25,7 @@ _PLAINER = {
     "List should have at least 1 item after validation, not 0": "choose at least one",
     "Input should be a valid integer, unable to parse string as an integer": "must be a whole number",
     "String should have at least 1 character": "required",
+    "Input should be a valid string": "required",
 }
 
 
@@ -51,7 +52,19 @@ class FormErrors:
 
     @property
     def summary(self) -> list[str]:
-        return [f"{f.replace('_', ' ')}: {m}" if f and f != "body" else m for f, m in self.items]
+        """Every message, with a field name a person reads: ``layers.0.members`` → "Layer 1 members"."""
+        return [f"{label(f)}: {m}" if f and f != "body" else m for f, m in self.items]
+
+
+def label(field: str) -> str:
+    words, parts = [], field.split(".")
+    for part, following in zip(parts, parts[1:] + [""]):
+        if part.isdigit():
+            continue
+        words.append(f"{part.removesuffix('s')} {int(following) + 1}" if following.isdigit()
+                     else part.replace("_", " "))
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def page(template: str, errors: FormErrors | None = None, **context):

@@ -50,7 +50,7 @@ def _shift(layer: dict) -> dict:
 
 def whole(layer: dict) -> dict:
     """A new layer for ``RotationCreate`` / a layer added by ``RotationUpdate``."""
-    return {"name": layer["name"], "members": layer["members"], **_shift(layer), "handoff": layer["handoff"],
+    return {"name": layer["name"], "members": layer["members"], **_shift(layer), "handoff": layer["handoff"] or None,
             "restrictions": layer["restrictions"]}
 
 

@@ -1,7 +1,6 @@
 """Audit and report pages: ``/audit``, ``/reports`` (+ ``.csv``), ``/incidents/<id>/report``.
 
-Sign-in: these pages are open for now. When the UI has sign-in, the one place to add it is
-right below the blueprint: ``bp.before_request(auth.guard())`` puts every page here behind it.
+Sign-in: ``bp.before_request(auth.guard())`` below the blueprint puts every page here behind it.
 """
 from __future__ import annotations
 
@@ -24,9 +23,11 @@ from oncall.services.reports.trend import trend
 from oncall.web.api.endpoint import validation_details
 from oncall.web.csvdownload import csv_download
 from oncall.web.dbsession import get_session
+from oncall.web.ui import auth
 from oncall.web.ui.svgchart import bar_chart
 
 bp = Blueprint("ui_reports", __name__)
+bp.before_request(auth.guard())
 
 
 def _args(model: type[BaseModel]):
