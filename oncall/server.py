@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
+from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
@@ -28,9 +30,28 @@ class _Gunicorn(BaseApplication):
         return app
 
 
+def _worker_exited(server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def _fresh_multiprocess_dir() -> dict:
+    """With PROMETHEUS_MULTIPROC_DIR: start from an empty directory, forget dead workers."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory:
+        return {}
+    path = Path(directory)
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):  # the previous run's values; counters restart at zero
+        stale.unlink()
+    return {"child_exit": _worker_exited}
+
+
 def run(*, host: str, port: int, workers: int, threads: int) -> None:
     """Serve the app with gunicorn (never Flask's development server)."""
     _Gunicorn({
+        **_fresh_multiprocess_dir(),
         "bind": f"{host}:{port}",
         "workers": workers,
         "threads": threads,

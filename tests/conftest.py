@@ -14,7 +14,7 @@ from sqlmodel import Session, SQLModel
 
 import oncall.store.models  # noqa: F401
 from oncall.app import create_app
-from oncall.store.db import make_engine, normalise_url
+from oncall.store.db import make_engine, normalise_url, reader
 from oncall.store.migrate import upgrade
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -93,7 +93,8 @@ def engine(app):
 
 @pytest.fixture
 def session(engine):
-    with Session(engine, expire_on_commit=False) as s:
+    """The test's own session; on SQLite it reads without holding the write lock the app needs."""
+    with Session(reader(engine), expire_on_commit=False) as s:
         yield s
 
 

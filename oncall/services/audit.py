@@ -13,10 +13,12 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from oncall import clock
 from oncall.schemas.types import format_instant
+from oncall.services.errors import Conflict
 from oncall.store.models import AuditEntry, Setting
 
 GENESIS = "0" * 64
@@ -163,3 +165,16 @@ def verify(session: Session, batch: int = 5000) -> Verification:
             walk.broken(None, f"the head records {recorded.count} entries but the chain ends after "
                               f"{walk.count}: the last entries were deleted")
     return walk.failure
+
+
+def delete_row(session: Session, row: object, *, actor: str, action: str, object_type: str, object_id: object,
+               before: dict, in_use: str) -> None:
+    """Delete ``row`` and record it; a row other rows still need is a 409 saying ``in_use``."""
+    session.delete(row)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict(in_use) from exc
+    record(session, actor=actor, action=action, object_type=object_type, object_id=object_id, before=before)
+    session.commit()

@@ -6,13 +6,12 @@ import hmac
 from datetime import timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from oncall import clock
 from oncall.schemas.integrations import IntegrationCreate, IntegrationCreated, IntegrationOut, IntegrationUpdate
 from oncall.services import audit, crypto, teams
-from oncall.services.errors import Conflict, Invalid, NotFound
+from oncall.services.errors import Invalid, NotFound
 from oncall.services.secrets import hash_secret, random_key
 from oncall.store.models import EscalationPolicy, Integration
 
@@ -146,15 +145,8 @@ def rotate_key(*, session: Session, integration_id: int, grace_seconds: int, act
 def delete(*, session: Session, integration_id: int, actor: str) -> None:
     integration = get(session=session, integration_id=integration_id)
     before = _snapshot(integration)
-    session.delete(integration)
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        session.rollback()
-        raise Conflict(f"integration {integration_id} cannot be deleted") from exc
-    audit.record(session, actor=actor, action="integration.delete", object_type="integration",
-                 object_id=integration_id, before=before)
-    session.commit()
+    audit.delete_row(session, integration, actor=actor, action="integration.delete", object_type="integration",
+                     object_id=integration_id, before=before, in_use=f"integration {integration_id} cannot be deleted")
 
 
 def by_key(*, session: Session, key: str) -> Integration | None:

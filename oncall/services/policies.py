@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from oncall.schedule.escalation import LevelSpec, PolicySpec, Target
 from oncall.schemas.policies import LevelIn, LevelOut, PolicyCreate, PolicyOut, PolicyUpdate, TargetOut
 from oncall.services import audit, teams
-from oncall.services.errors import Conflict, Invalid, NotFound
+from oncall.services.errors import Invalid, NotFound
 from oncall.store.models import EscalationLevel, EscalationPolicy, EscalationTarget, Rotation, Team, User
 
 _TARGET_TABLES = {"rotation": Rotation, "user": User, "team": Team}
@@ -114,15 +113,8 @@ def update(*, session: Session, policy_id: int, data: PolicyUpdate, actor: str) 
 def delete(*, session: Session, policy_id: int, actor: str) -> None:
     policy = get(session=session, policy_id=policy_id)
     before = to_out(session=session, policy=policy).model_dump(mode="json")
-    session.delete(policy)
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        session.rollback()
-        raise Conflict(f"escalation policy {policy_id} is used by an integration") from exc
-    audit.record(session, actor=actor, action="policy.delete", object_type="escalation_policy", object_id=policy_id,
-                 before=before)
-    session.commit()
+    audit.delete_row(session, policy, actor=actor, action="policy.delete", object_type="escalation_policy",
+                     object_id=policy_id, before=before, in_use=f"escalation policy {policy_id} is used by an integration")
 
 
 def snapshot(*, session: Session, policy_id: int) -> dict:

@@ -105,11 +105,5 @@ def update(*, session: Session, team_id: int, data: TeamUpdate, actor: str) -> T
 def delete(*, session: Session, team_id: int, actor: str) -> None:
     team = get(session=session, team_id=team_id)
     before = to_out(session=session, team=team).model_dump(mode="json")
-    session.delete(team)
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        session.rollback()
-        raise Conflict(f"team {team_id} still has integrations or policies in use") from exc
-    audit.record(session, actor=actor, action="team.delete", object_type="team", object_id=team_id, before=before)
-    session.commit()
+    audit.delete_row(session, team, actor=actor, action="team.delete", object_type="team", object_id=team_id,
+                     before=before, in_use=f"team {team_id} still has integrations or policies in use")

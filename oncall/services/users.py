@@ -81,14 +81,8 @@ def update(*, session: Session, user_id: int, data: UserUpdate, actor: str) -> U
 def delete(*, session: Session, user_id: int, actor: str) -> None:
     user = get(session=session, user_id=user_id)
     before = _snapshot(user)
-    session.delete(user)
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        session.rollback()
-        raise Conflict(f"user {user_id} is still a member of a rotation layer; remove them there first") from exc
-    audit.record(session, actor=actor, action="user.delete", object_type="user", object_id=user_id, before=before)
-    session.commit()
+    audit.delete_row(session, user, actor=actor, action="user.delete", object_type="user", object_id=user_id,
+                     before=before, in_use=f"user {user_id} is still a member of a rotation layer; remove them there first")
 
 
 def set_password(*, session: Session, user_id: int, password: str, actor: str) -> User:

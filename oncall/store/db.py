@@ -33,12 +33,23 @@ def make_engine(url: str, **kwargs) -> Engine:
             **kwargs,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        # pysqlite's own transaction handling defers BEGIN; emit it ourselves so that
-        # a write transaction takes the lock up front (BEGIN IMMEDIATE is not needed:
-        # claims are conditional UPDATEs checked by row count).
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        # Every transaction takes SQLite's write lock up front. A deferred transaction that
+        # has read cannot become a writer once another connection committed (WAL answers
+        # SQLITE_BUSY at once; the busy timeout never applies), so concurrent ingest and
+        # engine ticks failed with "database is locked". IMMEDIATE makes them queue
+        # (up to the busy timeout) instead. Code that only reads may opt out: `reader()`.
+        event.listen(engine, "begin", _begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
+
+
+def _begin(conn) -> None:
+    conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get('sqlite_begin', 'IMMEDIATE')}")
+
+
+def reader(engine: Engine) -> Engine:
+    """The same engine for read-only work: on SQLite its transactions do not take the write lock."""
+    return engine.execution_options(sqlite_begin="DEFERRED") if is_sqlite(engine) else engine
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

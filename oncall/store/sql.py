@@ -101,4 +101,6 @@ def _epoch_pg(element, compiler, **kw) -> str:
 
 @compiles(_EpochSeconds, "sqlite")
 def _epoch_sqlite(element, compiler, **kw) -> str:
-    return f"CAST(strftime('%s', {compiler.process(next(iter(element.clauses)), **kw)}) AS INTEGER)"
+    # Cut the stored text ('YYYY-MM-DD HH:MM:SS.ffffff') to whole seconds first: SQLite would
+    # round the fraction to milliseconds, putting 08:59:59.9999 at 09:00.
+    return f"CAST(strftime('%s', substr({compiler.process(next(iter(element.clauses)), **kw)}, 1, 19)) AS INTEGER)"

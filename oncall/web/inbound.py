@@ -9,7 +9,6 @@ import json
 import math
 
 from flask import Blueprint, current_app, jsonify, request
-from sqlalchemy import text
 
 from oncall import clock
 from oncall.metrics import INGESTED
@@ -104,23 +103,8 @@ def _rate_limit(integration) -> None:
         raise exc
 
 
-def _begin_writing(session) -> None:
-    """SQLite: start the ingest transaction as a writer, so concurrent deliveries queue instead of failing.
-
-    A deferred SQLite transaction that has read (the key lookup, the dedup query) cannot become a
-    writer once another connection has committed since (WAL: SQLITE_BUSY at once, the busy
-    timeout never applies), so under concurrent load most deliveries were answered 503 "database
-    is locked". A write as the first statement takes the lock up front and waits the busy timeout.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        session.commit()  # ends the read-only transaction of the key lookup
-        session.execute(text("UPDATE integration SET id = id WHERE 0"))  # no row changes; takes the write lock
-
-
 def _accept(integration, events, raw: bytes):
-    session = get_session()
-    _begin_writing(session)
-    result = ingest.ingest(session=session, integration=integration, events=events,
+    result = ingest.ingest(session=get_session(), integration=integration, events=events,
                            raw_body=raw.decode("utf-8", "replace"), now=clock.now())
     INGESTED.labels(integration.source).inc(len(events))
     if result.opened:

@@ -9,9 +9,10 @@ from sqlmodel import Session
 
 from oncall import clock
 from oncall.metrics import (CONNECTOR_FAILURES, CONNECTOR_LAST_SUCCESS, DUE_BACKLOG, ENGINE_LAST_TICK_AGE,
-                            HTTP_LATENCY, HTTP_REQUESTS, NOTIFICATIONS, OUTBOX_BACKLOG)
+                            HTTP_LATENCY, HTTP_REQUESTS, NOTIFICATIONS, OUTBOX_BACKLOG, registry)
 from oncall.schemas.types import format_instant
 from oncall.services import connector_state, health
+from oncall.store.db import reader
 
 bp = Blueprint("ops", __name__)
 
@@ -26,7 +27,7 @@ def readyz():
     """Ready when the database answers and the engine (any process) ticked recently."""
     settings = current_app.extensions["oncall.settings"]
     try:
-        with Session(current_app.extensions["oncall.engine"]) as session:
+        with Session(reader(current_app.extensions["oncall.engine"])) as session:
             session.execute(text("SELECT 1"))
             engine = health.engine_status(session, now=clock.now(), tick_seconds=settings.tick_seconds)
     except Exception as exc:  # any failure to reach the database means "not ready"
@@ -41,7 +42,7 @@ def readyz():
 def metrics():
     """Process metrics plus figures read from the database at scrape time."""
     try:
-        with Session(current_app.extensions["oncall.engine"]) as session:
+        with Session(reader(current_app.extensions["oncall.engine"])) as session:
             now = clock.now()
             figures = health.backlog(session, now=now)
             DUE_BACKLOG.set(figures["due_incidents"])
@@ -57,7 +58,7 @@ def metrics():
                     CONNECTOR_LAST_SUCCESS.labels(integration_id, source).set(last_success.timestamp())
     except Exception:  # metrics must answer even when the database does not
         pass
-    return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(registry()), mimetype=CONTENT_TYPE_LATEST)
 
 
 def _start_timer() -> None:

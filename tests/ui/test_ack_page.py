@@ -4,7 +4,7 @@ from freezegun import freeze_time
 from oncall.services import ack_tokens
 from tests.conftest import TEST_SECRET
 from tests.ui.conftest import make_integration, make_policy, make_rotation, notification_for, trigger
-from tests.ui.html import visible_text
+from tests.ui.reading import visible_text
 
 
 def test_the_ack_link_confirms_then_acknowledges(app, client, session, people):

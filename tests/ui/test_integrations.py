@@ -8,7 +8,7 @@ import pytest
 from oncall.services import integrations
 from oncall.web.ui.integration_guides import GUIDES, sample_body
 from tests.ui.conftest import make_integration, make_policy, make_rotation
-from tests.ui.html import field_errors
+from tests.ui.reading import field_errors
 
 
 @pytest.fixture

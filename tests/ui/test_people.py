@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from oncall.services import business_hours, teams, users
 from tests.ui.conftest import reread
-from tests.ui.html import field_errors
+from tests.ui.reading import field_errors
 
 NEW = {"name": "Nia New", "email": "nia@example.com", "phone": "+1 415 555 0199", "timezone": "Europe/Paris",
        "pagerduty_user_id": "PNIA123", "role": "manager", "password": ""}

@@ -1,7 +1,7 @@
 """Escalation policies in the UI: levels with targets, channels and timeouts; errors by field."""
 from oncall.services import policies
 from tests.ui.conftest import make_policy, make_rotation, reread
-from tests.ui.html import field_errors
+from tests.ui.reading import field_errors
 
 
 def _form(people, rotation, **fields):

@@ -6,7 +6,7 @@ from freezegun import freeze_time
 
 from oncall.services import rotations
 from tests.ui.conftest import make_rotation, reread
-from tests.ui.html import field_errors
+from tests.ui.reading import field_errors
 
 NOW = "2026-12-02T15:00:00Z"  # Wednesday 10:00 in New York
 

@@ -9,7 +9,7 @@ from oncall.schemas.rotations import BusinessHoursIn
 from oncall.services import business_hours, policies
 from oncall.web.ui.simulator import presets
 from tests.ui.conftest import make_integration, make_rotation
-from tests.ui.html import visible_text
+from tests.ui.reading import visible_text
 
 
 @pytest.fixture

@@ -57,8 +57,8 @@ def zone_offset(tz: str, instant, since: datetime, until: datetime):
 def offset_of(tz_column, zones: list[str], instant, since: datetime, until: datetime):
     """SQL: the UTC offset at ``instant`` of the zone named in ``tz_column`` (one of ``zones``;
     any other counts as UTC)."""
-    return case(*((tz_column == tz, zone_offset(tz, instant, since, until)) for tz in sorted(set(zones))),
-                else_=0)
+    whens = [(tz_column == tz, zone_offset(tz, instant, since, until)) for tz in sorted(set(zones))]
+    return case(*whens, else_=0) if whens else literal(0)
 
 
 def local_seconds(instant, offset):

@@ -1,7 +1,7 @@
 """The summary report: per team, severity, source or analyst — counts, MTTA/MTTR, SLA, paths, pages."""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, select
@@ -60,22 +60,36 @@ def _paths(counted: dict[str, int]) -> dict[str, int]:
     return {**{p: counted.get(p, 0) for p in ACK_PATHS}, **counted}
 
 
+def _ack_fields(acks: dict) -> dict:
+    return {"acknowledgements_by_level": dict(sorted(acks["by_level"].items(), key=lambda i: int(i[0]))),
+            "acknowledgements_by_path": _paths(acks["by_path"])}
+
+
 def figures(session: Session, sc: Scope, keys: tuple) -> dict[tuple, dict]:
-    """Everything but the pages, per tuple of ``keys`` values (one group, ``()``, without keys)."""
+    """Everything but the pages, per tuple of ``keys`` values."""
     base = select().select_from(Incident).where(*sc.incidents())
     mtta, mttr = durations(session, base, MTTA, keys), durations(session, base, MTTR, keys)
     acks = _acknowledgements(session, sc, keys)
-    counts = _counts(session, sc, keys)
-    return {key: {**counts[key],
-                  "mtta": mtta.get(key, Durations()), "mttr": mttr.get(key, Durations()),
-                  "acknowledgements_by_level": dict(sorted(acks[key]["by_level"].items(), key=lambda i: int(i[0]))),
-                  "acknowledgements_by_path": _paths(acks[key]["by_path"])}
-            for key in counts}
+    return {key: {**counts, "mtta": mtta.get(key, Durations()), "mttr": mttr.get(key, Durations()),
+                  **_ack_fields(acks[key])}
+            for key, counts in _counts(session, sc, keys).items()}
 
 
-def _blank() -> dict:
-    return {**dict.fromkeys(COUNTS, 0), "mtta": Durations(), "mttr": Durations(),
-            "acknowledgements_by_level": {}, "acknowledgements_by_path": _paths({})}
+def _total(session: Session, sc: Scope, groups: list[dict]) -> dict:
+    """The groups added up; medians do not add up, so the durations are computed over all."""
+    base = select().select_from(Incident).where(*sc.incidents())
+    levels, paths = Counter(), Counter()
+    for group in groups:
+        levels.update(group["acknowledgements_by_level"])
+        paths.update(group["acknowledgements_by_path"])
+    return {**{name: sum(g[name] for g in groups) for name in COUNTS},
+            "mtta": durations(session, base, MTTA).get((), Durations()),
+            "mttr": durations(session, base, MTTR).get((), Durations()),
+            **_ack_fields({"by_level": levels, "by_path": paths})}
+
+
+BLANK = {**dict.fromkeys(COUNTS, 0), "mtta": Durations(), "mttr": Durations(),
+         **_ack_fields({"by_level": {}, "by_path": {}})}  # a group with pages but no incidents of the period
 
 
 def _labels(session: Session, group_by: str, values: set) -> dict:
@@ -95,9 +109,8 @@ def summary(*, session: Session, query: SummaryQuery, now: datetime) -> Summary:
     none_label = "not acknowledged" if query.group_by == "analyst" else "(none)"
     rows = [SummaryRow(key=None if key is None else str(key), label=labels.get(key, none_label),
                        pages=paged.pages[key], after_hours_pages=paged.after_hours[key],
-                       **groups.get(key, _blank())) for key in keys]
+                       **groups.get(key, BLANK)) for key in keys]
     total = SummaryRow(key=None, label="all", pages=sum(paged.pages.values()),
-                       after_hours_pages=sum(paged.after_hours.values()),
-                       **figures(session, sc, ()).get((), _blank()))
+                       after_hours_pages=sum(paged.after_hours.values()), **_total(session, sc, [*groups.values()]))
     return Summary(since=sc.since, until=sc.until, group_by=query.group_by, total=total,
                    groups=sorted(rows, key=lambda r: (-r.incidents, -r.pages, r.label)), pages_by_hour=paged.by_hour)

@@ -61,10 +61,35 @@ def json_body() -> Any:
     return data
 
 
+def _nul_at(value: Any, path: str = "", depth: int = 0) -> str | None:
+    """Where a string with a NUL character is (a dotted path), or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if depth > 64:
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        where = f"{path}.{key}" if path else str(key)
+        if isinstance(key, str) and "\x00" in key:
+            return where
+        found = _nul_at(item, where, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+def _refuse_nul(data: Any, prefix: str = "") -> None:
+    """PostgreSQL cannot store a NUL character (SQLite can): a 400 on both, not a database error."""
+    where = _nul_at(data)
+    if where is not None:
+        raise Invalid.field(prefix + (where or "body"), "must not contain NUL (\\u0000) characters")
+
+
 def parse_body(model: type[BaseModel]) -> BaseModel:
     data = json_body()
     if not isinstance(data, dict):
         raise Invalid.field("body", "must be a JSON object")
+    _refuse_nul(data)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -72,8 +97,10 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
 
 
 def parse_query(model: type[BaseModel]) -> BaseModel:
+    args = request.args.to_dict()
+    _refuse_nul(args)
     try:
-        return model.model_validate(request.args.to_dict())
+        return model.model_validate(args)
     except ValidationError as exc:
         raise _invalid(validation_details(exc)) from None
 
