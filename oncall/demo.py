@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import timedelta
 from typing import Iterator
 
@@ -17,6 +18,7 @@ from oncall.services import business_hours, integrations, policies, rotations, t
 from oncall.store.models import Team
 
 DEMO_TEAM = "SOC (demo)"
+DEMO_ADMIN = ("Dana Admin", "admin@soc.example")
 DEMO_USERS = [
     ("Alice Analyst", "alice@soc.example", "+14155550101", "America/New_York"),
     ("Bob Responder", "bob@soc.example", "+14155550102", "America/New_York"),
@@ -56,7 +58,11 @@ def load(*, session: Session, base_url: str, secret_key: str) -> Iterator[str]:
     body = {"routing_key": created.key, "event_action": "trigger", "dedup_key": "NOTABLE-1001",
             "payload": {"summary": "Ransomware behaviour on FIN-LAPTOP-7", "source": "splunk-es",
                         "severity": "critical"}}
+    password = secrets.token_urlsafe(12)
+    admin = users.create(session=session, actor="demo", password=password,
+                         data=UserCreate(name=DEMO_ADMIN[0], email=DEMO_ADMIN[1], role="admin", timezone="UTC"))
     yield f"team {team.id}: {team.name}, users {', '.join(p.name for p in people)}"
+    yield f"sign in at {base_url}/login as {admin.email} with password {password} (shown once)"
     yield f"rotation {rotation.id}: weekly Alice/Bob, hand-off Mondays 09:00 New York"
     yield "business hours: Mon-Fri 09:00-17:00 America/New_York, US public holidays"
     yield f"policy {policy.id}: rotation (PagerDuty, then SMS) for 5 min, then Carol by SMS, repeated once"

@@ -1,4 +1,5 @@
 """The ``oncall`` command line, run as a user would run it."""
+import re
 import subprocess
 import sys
 
@@ -66,6 +67,8 @@ def test_demo_prints_a_curl_line_that_pages_and_is_idempotent(env):
         second = CliRunner().invoke(main, ["demo"])
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     assert "already loaded" in second.output
+    sign_in = next(line for line in first.output.splitlines() if line.startswith("sign in at"))
+    email, password = sign_in.split(" as ")[1].split(" with password ")[0], sign_in.split("password ")[1].split()[0]
     curl = first.output.strip().splitlines()[-1]
     assert curl.startswith("curl ") and "/v2/enqueue" in curl
     body = curl.split(" -d '", 1)[1].rstrip("'")
@@ -76,6 +79,11 @@ def test_demo_prints_a_curl_line_that_pages_and_is_idempotent(env):
         assert response.status_code == 202, response.get_json()
         app.extensions["oncall.escalation"].tick()
     assert len(pd.sent) == 1 and "Ransomware" in pd.sent[0].summary
+    browser = app.test_client()
+    form = browser.get("/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form)[1]
+    login = browser.post("/login", data={"email": email, "password": password, "csrf_token": csrf})
+    assert login.status_code == 302 and login.headers["Location"] == "/"
     app.extensions["oncall.engine"].dispose()
 
 

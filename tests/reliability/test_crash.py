@@ -111,8 +111,8 @@ def test_sigkilled_worker_loses_nothing_and_repeats_at_most_one_page_per_kill(db
 
         def start() -> subprocess.Popen:
             with open(log_path, "ab") as log:
-                return subprocess.Popen([sys.executable, "-m", "oncall.cli", "--log-level", "WARNING", "worker"], cwd=REPO, env=env,
-                                        stdout=log, stderr=subprocess.STDOUT)
+                return subprocess.Popen([sys.executable, "-m", "oncall.cli", "--log-level", "WARNING", "worker"],
+                                        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
 
         def log_tail() -> str:
             return log_path.read_text(errors="replace")[-3000:]
