@@ -20,6 +20,8 @@ def _session() -> Session:
 @click.option("--log-level", default="INFO", show_default=True)
 def main(log_level: str) -> None:
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for chatty in ("apscheduler", "alembic.runtime.plugins"):  # a line per tick / per plugin helps nobody
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 @main.command(help="Run the web service (production WSGI server) and the engine tick.")

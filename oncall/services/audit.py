@@ -78,13 +78,11 @@ def record(
     """Append an entry (and move the head) in the caller's transaction.
 
     Concurrent writers cannot fork the chain: on PostgreSQL an advisory lock held until
-    commit serialises appends; on SQLite a no-op write first takes the database's single
-    write lock (waiting out the busy timeout), so the head read next is the latest.
+    commit serialises appends; on SQLite every writing transaction holds the database's
+    single write lock from its BEGIN (``store.db``), so the head read next is the latest.
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(func.pg_advisory_xact_lock(_CHAIN_LOCK)))
-    else:
-        session.execute(update(Setting).where(Setting.key == HEAD_SETTING).values(value=Setting.value))
     current = head(session) or Head(0, GENESIS)
     entry = AuditEntry(
         at=clock.now(),

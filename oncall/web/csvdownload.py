@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from flask import Response, current_app
-from sqlmodel import Session
+from flask import Response
 
 
 def csv_download(lines: Iterator[str], filename: str, *, on_close: Callable[[], None] | None = None) -> Response:
@@ -24,8 +23,3 @@ def csv_download(lines: Iterator[str], filename: str, *, on_close: Callable[[], 
         response.call_on_close(on_close)  # a body never iterated (client gone) is closed here
     return response
 
-
-def streaming_session() -> Session:
-    """A session of its own for a body streamed after the view returns: the request's session
-    is closed by then. Pass its ``close`` as ``on_close``."""
-    return Session(current_app.extensions["oncall.engine"])

@@ -141,8 +141,8 @@ class Harness:
 
     def user(self, name: str, phone: str | None = None, **fields) -> dict:
         n = next(_seq)
-        body = {"name": name, "email": f"{name.lower().replace(' ', '.')}{n}@soc.example", "timezone": "America/New_York",
-                "phone": phone or f"+1415555{n:04d}", **fields}
+        body = {"name": name, "email": f"{name.lower().replace(' ', '.')}{n}@soc.example",
+                "timezone": "America/New_York", "phone": phone or f"+1415555{n:04d}", **fields}
         return self._created(self.api.post("/api/v1/users", json=body))
 
     def team(self, name: str | None = None, members=(), timezone_: str = "America/New_York") -> dict:

@@ -146,6 +146,7 @@ class _QuietServer(ThreadingHTTPServer):
 def _handler_for(fake: FakeServer):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, like the real providers
+        disable_nagle_algorithm = True  # headers and body go out at once, no 40 ms stall
 
         def setup(self):
             super().setup()

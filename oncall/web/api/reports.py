@@ -10,15 +10,16 @@ from oncall.services.reports import csvfile, export
 from oncall.services.reports.catalogue import REPORTS, csv_records
 from oncall.web.api.auth import require_token
 from oncall.web.api.endpoint import endpoint
-from oncall.web.csvdownload import csv_download, streaming_session
-from oncall.web.dbsession import get_session
+from oncall.web.csvdownload import csv_download
+from oncall.web.dbsession import reader_session
 
 bp = Blueprint("api_reports", __name__, url_prefix="/api/v1")
 bp.before_request(require_token)
 
 
 def _answer(name: str, params: ReportQuery):
-    answer = REPORTS[name].run(session=get_session(), query=params, now=clock.now())
+    with reader_session() as session:
+        answer = REPORTS[name].run(session=session, query=params, now=clock.now())
     if params.format == "csv":
         return csv_download(csvfile.table(csv_records(name, answer)), f"{name}.csv")
     return answer
@@ -50,12 +51,13 @@ def report_trend(params: TrendQuery):
 @endpoint(bp, "/incidents/export", "GET", summary="Incidents of a period with their timelines (CSV: one row "
           "per timeline entry)", query=ExportQuery, response=list[IncidentExport], csv=True)
 def export_incidents(params: ExportQuery):
-    if params.format == "csv":
-        session = streaming_session()
-        try:
-            rows = export.timeline_rows(session=session, query=params, now=clock.now())
-        except Exception:
-            session.close()
-            raise
-        return csv_download(csvfile.lines(rows, export.CSV_FIELDS), "incidents.csv", on_close=session.close)
-    return export.incidents(session=get_session(), query=params, now=clock.now())
+    if params.format != "csv":
+        with reader_session() as session:
+            return export.incidents(session=session, query=params, now=clock.now())
+    session = reader_session()  # its own: the body streams after the request's session is gone
+    try:
+        rows = export.timeline_rows(session=session, query=params, now=clock.now())
+    except BaseException:
+        session.close()
+        raise
+    return csv_download(csvfile.lines(rows, export.CSV_FIELDS), "incidents.csv", on_close=session.close)

@@ -22,7 +22,7 @@ from oncall.services.reports.summary import summary
 from oncall.services.reports.trend import trend
 from oncall.web.api.endpoint import validation_details
 from oncall.web.csvdownload import csv_download
-from oncall.web.dbsession import get_session
+from oncall.web.dbsession import reader_session
 from oncall.web.ui import auth
 from oncall.web.ui.svgchart import bar_chart
 
@@ -45,36 +45,39 @@ def _args(model: type[BaseModel]):
 @bp.get("/audit")
 def audit_page():
     query = _args(AuditQuery)
-    session = get_session()
-    return render_template("reports/audit.html", query=query, utc=format_instant,
-                           entries=audit_log.search(session=session, query=query),
-                           verification=audit.verify(session) if request.args.get("verify") else None)
+    with reader_session() as session:
+        return render_template("reports/audit.html", query=query, utc=format_instant,
+                               entries=audit_log.search(session=session, query=query),
+                               verification=audit.verify(session) if request.args.get("verify") else None)
 
 
 @bp.get("/reports")
 def reports_page():
-    session, now = get_session(), clock.now()
-    overview = summary(session=session, query=_args(SummaryQuery), now=now)
-    points = trend(session=session, query=_args(TrendQuery), now=now)
+    now = clock.now()
+    with reader_session() as session:
+        overview = summary(session=session, query=_args(SummaryQuery), now=now)
+        points = trend(session=session, query=_args(TrendQuery), now=now)
+        people = analysts(session=session, query=_args(ReportQuery), now=now)
+        types = recurring(session=session, query=_args(RecurringQuery), now=now)
     mtta_chart = bar_chart([(p.start, p.mtta.median / 60 if p.mtta.median is not None else None) for p in points],
                            title="Median time to acknowledge", unit="minutes")
     hours_chart = bar_chart([(f"{h:02d}", n) for h, n in enumerate(overview.pages_by_hour)],
                             title="Pages by hour of day (team time)", unit="pages")
     return render_template("reports/reports.html", summary=overview, utc=format_instant, args=request.args,
-                           mtta_chart=mtta_chart, hours_chart=hours_chart,
-                           analysts=analysts(session=session, query=_args(ReportQuery), now=now),
-                           recurring=recurring(session=session, query=_args(RecurringQuery), now=now))
+                           mtta_chart=mtta_chart, hours_chart=hours_chart, analysts=people, recurring=types)
 
 
 @bp.get("/reports/<name>.csv")
 def report_csv(name: str):
     if name not in REPORTS:
         abort(404)
-    answer = REPORTS[name].run(session=get_session(), query=_args(REPORTS[name].query), now=clock.now())
+    with reader_session() as session:
+        answer = REPORTS[name].run(session=session, query=_args(REPORTS[name].query), now=clock.now())
     return csv_download(csvfile.table(csv_records(name, answer)), f"{name}.csv")
 
 
 @bp.get("/incidents/<int:incident_id>/report")
 def incident_report(incident_id: int):
-    found = evidence(session=get_session(), incident_id=incident_id)
-    return render_template("reports/incident.html", e=found, utc=format_instant, zone=found.team.timezone)
+    with reader_session() as session:
+        found = evidence(session=session, incident_id=incident_id)
+        return render_template("reports/incident.html", e=found, utc=format_instant, zone=found.team.timezone)
