@@ -220,6 +220,7 @@ class Recorder:
         self.lock = threading.Lock()
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.status: dict[str, Counter] = defaultdict(Counter)
+        self.failures: list[str] = []  # the first few requests that got no HTTP answer
 
     def add(self, name: str, seconds: float, status: int | str) -> None:
         with self.lock:
@@ -247,6 +248,9 @@ class Client(threading.Thread):
             status = response.status_code
         except requests.RequestException as exc:
             response, status = None, type(exc).__name__
+            with self.rec.lock:
+                if len(self.rec.failures) < 5:
+                    self.rec.failures.append(f"{name}: {exc!r}"[:300])
         self.rec.add(name, time.perf_counter() - started, status)
         return response
 
@@ -391,6 +395,8 @@ def main() -> None:
         bad = {k: v for k, v in rec.status[name].items() if not (isinstance(k, int) and 200 <= k < 300)}
         print(f"{name:<44}{len(values):>8}{len(values) / elapsed:>8.1f}{percentile(values, 50) * 1000:>9.1f}"
               f"{percentile(values, 99) * 1000:>9.1f}  {dict(bad) or '-'}")
+    for failure in rec.failures:
+        print(f"  no answer: {failure}")
     print(f"\n{'process':<28}{'RSS start MiB':>14}{'RSS end MiB':>13}")
     for name in processes:
         print(f"{name:<28}{rss_start[name] or float('nan'):>14.1f}{rss_end[name] or float('nan'):>13.1f}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from oncall import clock
@@ -39,5 +40,8 @@ def authenticate(*, session: Session, token: str) -> ApiToken | None:
     now = clock.now()
     if row is not None and (row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60):
         row.last_used_at = now  # coarse on purpose: no write on every request
-        session.commit()
+        try:
+            session.commit()
+        except OperationalError:  # best effort: a busy database must not refuse the request
+            session.rollback()
     return row

@@ -1,13 +1,19 @@
 """One database session per request, closed when the request ends."""
-from flask import current_app, g
+from flask import current_app, g, request
 from sqlmodel import Session
 
 from oncall.store.db import reader
 
 
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 def get_session() -> Session:
+    """The request's session; a GET reads without taking SQLite's write lock."""
     if "db_session" not in g:
-        g.db_session = Session(current_app.extensions["oncall.engine"], expire_on_commit=False)
+        engine = current_app.extensions["oncall.engine"]
+        g.db_session = Session(reader(engine) if request.method in READ_METHODS else engine,
+                               expire_on_commit=False)
     return g.db_session
 
 

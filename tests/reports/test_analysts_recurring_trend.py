@@ -60,7 +60,7 @@ def test_mtta_trend_per_day_and_week(api, data, frozen):
     assert [(d["start"], d["incidents"], d["acknowledged"], d["mtta"]["median"]) for d in days] == [
         ("2026-03-02", 1, 1, 300.0), ("2026-03-03", 1, 1, 1200.0), ("2026-03-04", 1, 1, 600.0),
         ("2026-03-05", 1, 0, None), ("2026-03-06", 1, 1, 60.0), ("2026-03-07", 1, 0, None)]
-    weeks = _get(api, f"/api/v1/reports/trend?since=2026-02-23T00:00:00Z&until=2026-03-09T00:00:00Z&bucket=week")
+    weeks = _get(api, "/api/v1/reports/trend?since=2026-02-23T00:00:00Z&until=2026-03-09T00:00:00Z&bucket=week")
     assert weeks == [
         {"start": "2026-02-23", "incidents": 1, "acknowledged": 1, "mtta": {"median": 600.0, "p90": 600.0}},  # #7
         {"start": "2026-03-02", "incidents": 6, "acknowledged": 4, "mtta": {"median": 450.0, "p90": 1020.0}}]

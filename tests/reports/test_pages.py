@@ -43,7 +43,7 @@ def test_incident_report_is_the_evidence(client, data, session, frozen):
     html = page.get_data(as_text=True)
     assert "Brute force on host web02 from 10.0.0.9" in html and "SOC" in html
     assert "2026-03-03T14:20:00Z" in html and "2026-03-03 09:20:00 EST" in html  # acknowledged: UTC and team time
-    assert "level 2" in html.lower() or "<td>2</td>" in html
+    assert "escalation level 2" in html
     assert "sms" in html and "sent" in html  # Bob's page and its delivery status
     assert "The audit chain verifies" in html
     evidence = client.get(f"/incidents/{data.incidents[6]}/report").get_data(as_text=True)

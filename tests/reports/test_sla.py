@@ -82,7 +82,7 @@ def test_engine_step_records_each_breach_once(api, make, session):
     listed = api.get(f"/api/v1/sla/breaches?team_id={team.id}").get_json()
     assert [(b["kind"], b["due_at"]) for b in listed] == [
         ("resolve", "2026-03-02T07:00:00Z"), ("acknowledge", "2026-03-02T03:15:00Z")]
-    assert api.get(f"/api/v1/sla/breaches?since=2026-03-02T04:00:00Z").get_json()[0]["kind"] == "resolve"
+    assert api.get("/api/v1/sla/breaches?since=2026-03-02T04:00:00Z").get_json()[0]["kind"] == "resolve"
     assert api.get(f"/api/v1/sla/breaches?team_id={team.id + 1}").get_json() == []
 
 
