@@ -14,6 +14,7 @@ threads = int(os.environ.get("ONCALL_WEB_THREADS", "4"))
 worker_class = "gthread"
 timeout = 30
 graceful_timeout = 10
+keepalive = 75  # longer than the proxy's idle timeout (nginx: 60 s): the proxy closes first
 accesslog = "-"
 # Never preload: wsgi.py builds the app (and its database pool) at import; it must happen in
 # each worker after the fork, not once in the master.

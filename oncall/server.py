@@ -59,6 +59,11 @@ def run(*, host: str, port: int, workers: int, threads: int) -> None:
         "accesslog": "-",
         "timeout": 30,
         "graceful_timeout": 10,
+        # Idle keep-alive connections stay open 75 s (gunicorn's default is 2 s): longer than
+        # nginx's upstream keepalive_timeout (60 s), so the proxy, not gunicorn, closes them.
+        # When gunicorn closes an idle connection just as a request arrives on it, the client
+        # gets a reset, and a POST (an event, an ack) cannot safely be retried.
+        "keepalive": 75,
         # gunicorn >= 25 opens a control socket at one fixed path per user
         # (~/.gunicorn/gunicorn.ctl): a second instance on the host would take it over, and
         # stopping either removes it. We do not use gunicornc; systemd manages the processes.
