@@ -407,8 +407,11 @@ def main() -> None:
           f"{after_drain['oncall_outbox_due']:.0f} due notifications")
     print(f"incidents: {incidents}")
     print("notifications: " + ", ".join(f"{c}/{k}/{s}={n}" for c, k, s, n in sorted(notes)))
-    print(f"on the wire: {wire['pagerduty_events']} PagerDuty events accepted "
-          f"({wire['pagerduty']} requests), {wire['sms']} SMS")
+    sent = {channel: sum(n for c, _, status, n in notes if c == channel and status in ("sent", "delivered"))
+            for channel in ("pagerduty", "sms")}
+    print(f"on the wire: {wire['pagerduty_events']} PagerDuty events accepted ({wire['pagerduty']} requests), "
+          f"{wire['sms']} SMS; recorded as sent: {sent['pagerduty']} PagerDuty, {sent['sms']} SMS "
+          f"({'no message sent twice' if (wire['pagerduty'], wire['sms']) == (sent['pagerduty'], sent['sms']) else 'MISMATCH'})")
     print(f"logs: {logs}")
     if not drained:
         raise SystemExit(1)

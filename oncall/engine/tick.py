@@ -77,7 +77,7 @@ class EscalationEngine:
     def tick(self) -> TickResult:
         """Run until nothing is due (bounded batches), so a backlog drains in one call."""
         total = TickResult()
-        while self._lock.acquire(blocking=False):  # busy: a tick is already running in this process
+        while self._lock.acquire(blocking=False):  # else a tick is already running here: return
             started = self._started = self._last_beat = clock.monotonic()
             try:
                 self._again.clear()

@@ -19,6 +19,7 @@ from collections import Counter
 import pytest
 import requests
 from sqlalchemy import make_url, select
+from sqlalchemy.exc import OperationalError
 
 from oncall.store.db import make_engine
 from oncall.store.models import Incident, Notification
@@ -134,3 +135,93 @@ def test_postgres_outage_during_ingest_is_503_then_nothing_accepted_is_lost(pg_d
             assert paged() <= set(stored)
     finally:
         proxy.cut()
+
+
+# -- the same, one step at a time, in-process ---------------------------------------------------
+# The database fails between the steps of one send (claim, provider call, record). The
+# process still holds its lease, so its next tick finishes the job: no waiting for the 60 s
+# lease to expire, and never a second message for one that went out.
+
+@pytest.fixture
+def h(app, db_url, monkeypatch):
+    from tests.engine.harness import Harness
+
+    harness = Harness(db_url, monkeypatch)
+    yield harness
+    harness.close()
+
+
+def _db_down(*_args, **_kwargs):
+    raise OperationalError("UPDATE notification ...", {}, Exception("server closed the connection unexpectedly"))
+
+
+def _fail_once(monkeypatch, owner, name):
+    real = getattr(owner, name)
+    failed = []
+
+    def wrapper(*args, **kwargs):
+        if not failed:
+            failed.append(True)
+            _db_down()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, wrapper)
+
+
+def _pd_note(h, incident_id):
+    [note] = [n for n in h.notification_rows(incident_id) if n.channel == "pagerduty"]
+    return note
+
+
+def test_database_lost_after_the_provider_call_is_recorded_later_and_not_sent_again(h, monkeypatch):
+    from oncall.engine.send import Sender
+    from tests.engine.harness import level, soc
+
+    w = soc(h, levels=lambda alice, bob: [level(alice, channels=["pagerduty"])], business_hours=False)
+    incident = h.trigger(w.integration, "INC-DB-0001")
+    _fail_once(monkeypatch, Sender, "record")
+    with pytest.raises(OperationalError):
+        h.tick()
+    assert len(h.pd.requests) == 1 and _pd_note(h, incident).status == "sending"
+    h.advance(2)
+    h.tick()
+    note = _pd_note(h, incident)
+    assert (note.status, note.attempts, note.provider_id) == ("sent", 1, "INC-DB-0001")
+    h.expect_pd_event("trigger", "INC-DB-0001")
+    h.expect_no_more()  # one message on the wire
+
+
+def test_database_lost_before_the_provider_call_sends_at_the_next_tick_not_after_the_lease(h, monkeypatch):
+    from oncall.engine.send import Sender
+    from tests.engine.harness import level, soc
+
+    w = soc(h, levels=lambda alice, bob: [level(alice, channels=["pagerduty"])], business_hours=False)
+    incident = h.trigger(w.integration, "INC-DB-0002")
+    _fail_once(monkeypatch, Sender, "message")
+    with pytest.raises(OperationalError):
+        h.tick()
+    assert h.pd.requests == [] and _pd_note(h, incident).status == "sending"
+    h.advance(2)  # the 60 s lease is far from over
+    h.tick()
+    note = _pd_note(h, incident)
+    assert (note.status, note.attempts) == ("sent", 1)
+    h.expect_pd_event("trigger", "INC-DB-0002")
+    h.expect_no_more()
+
+
+def test_a_lease_nearly_over_is_given_back_and_claimed_afresh(h, monkeypatch):
+    """Back after 50 s: 10 s of lease left is too little to be sure nobody else sends it."""
+    from oncall.engine.send import LEASE, LEASE_MARGIN, Sender
+    from tests.engine.harness import level, soc
+
+    w = soc(h, levels=lambda alice, bob: [level(alice, channels=["pagerduty"])], business_hours=False)
+    incident = h.trigger(w.integration, "INC-DB-0003")
+    _fail_once(monkeypatch, Sender, "message")
+    with pytest.raises(OperationalError):
+        h.tick()
+    h.advance((LEASE - LEASE_MARGIN).total_seconds() + 5)
+    h.tick()
+    note = _pd_note(h, incident)
+    assert (note.status, note.attempts) == ("sent", 1), note  # the given-back attempt does not count
+    h.expect_pd_event("trigger", "INC-DB-0003")
+    h.expect_no_more()
