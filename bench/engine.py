@@ -38,10 +38,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, insert, make_url, select, text, update  # noqa: E402
+from sqlalchemy import func, insert, select, update  # noqa: E402
 from sqlmodel import Session  # noqa: E402
+from pg import fresh_postgres  # noqa: E402
 
-from oncall.store.db import make_engine, normalise_url  # noqa: E402
+from oncall.store.db import make_engine  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/oncall_bench"
 ROUTING_KEY = "B" * 32
@@ -58,18 +59,7 @@ def fresh_database(backend: str, tmp: Path) -> str:
         path = tmp / f"bench-{time.monotonic_ns()}.db"
         url = f"sqlite:///{path}"
     else:
-        url = normalise_url(os.environ.get("ONCALL_BENCH_POSTGRES_URL", DEFAULT_PG))
-        parsed = make_url(url)
-        admin = make_engine(parsed.set(database="postgres").render_as_string(hide_password=False),
-                            isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}).first():
-                conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-        admin.dispose()
-        engine = make_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
+        return fresh_postgres(os.environ.get("ONCALL_BENCH_POSTGRES_URL", DEFAULT_PG))
     upgrade(url)
     return url
 

@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
-from sqlalchemy import create_engine, make_url, text
+from pg import fresh_postgres
+from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/oncall_bench_ingest"
@@ -50,21 +51,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _fresh_postgres(url: str) -> str:
-    parsed = make_url(url)
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}).scalar():
-            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
-    engine = create_engine(parsed, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
 
 
 def _cli(env: dict, *args: str) -> str:
@@ -267,7 +253,7 @@ def main() -> None:
             if backend == "sqlite":
                 url = f"sqlite:///{tmp}/bench-ingest.db"
             elif backend == "postgresql":
-                url = _fresh_postgres(os.environ.get("ONCALL_BENCH_POSTGRES_URL", DEFAULT_PG))
+                url = fresh_postgres(os.environ.get("ONCALL_BENCH_POSTGRES_URL", DEFAULT_PG), migrate=False)
             else:
                 raise SystemExit(f"unknown backend {backend!r}")
             bench_backend(backend, url, args)

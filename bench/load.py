@@ -44,9 +44,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
-from sqlalchemy import func, make_url, select, text  # noqa: E402
+from pg import fresh_postgres  # noqa: E402
+from sqlalchemy import func, make_url, select  # noqa: E402
 
-from oncall.store.db import make_engine, normalise_url  # noqa: E402
+from oncall.store.db import make_engine  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/oncall_bench_load"
 ROUTING_KEY = "L" * 32
@@ -58,22 +59,7 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 # -- the database and the world ----------------------------------------------------------------
 def fresh_database(url: str) -> str:
-    from oncall.store.migrate import upgrade
-
-    url = normalise_url(url)
-    parsed = make_url(url)
-    admin = make_engine(parsed.set(database="postgres").render_as_string(hide_password=False),
-                        isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}).first():
-            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    upgrade(url)
-    return url
+    return fresh_postgres(url)
 
 
 def seed(url: str, *, users: int = 12, rotations: int = 20) -> dict:

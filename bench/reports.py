@@ -20,8 +20,9 @@ import random
 import time
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import create_engine, func, insert, make_url, select, text
+from sqlalchemy import func, insert, make_url, select, text
 from sqlmodel import Session
+from pg import fresh_postgres
 
 from oncall.schemas.reports import ExportQuery, RecurringQuery, ReportQuery, SummaryQuery, TrendQuery
 from oncall.services.reports import csvfile, export
@@ -50,16 +51,6 @@ SOURCES = ["splunk", "servicenow", "jira", "thehive", "alertmanager", "events_v2
 SEVERITIES = ["critical", "high", "high", "medium", "critical"]
 PATHS = ["link", "sms", "pagerduty", "api", "ui"]
 CHUNK = 10_000
-
-
-def _fresh_postgres(url: str) -> str:
-    parsed = make_url(url)
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}).scalar():
-            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    admin.dispose()
-    return url
 
 
 def _bulk(conn, table, rows: list[dict]) -> None:
@@ -192,7 +183,7 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
     urls = {"sqlite": SQLITE,
-            "postgresql": _fresh_postgres(os.environ.get("ONCALL_BENCH_POSTGRES_URL", DEFAULT_PG))}
+            "postgresql": fresh_postgres(os.environ.get("ONCALL_BENCH_POSTGRES_URL", DEFAULT_PG), empty=False, migrate=False)}
     results = {}
     for backend in args.backends.split(","):
         url = urls[backend]
