@@ -1,6 +1,8 @@
 """Operations endpoints: liveness, readiness, metrics, and request metrics."""
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
@@ -15,6 +17,7 @@ from oncall.services import connector_state, health
 from oncall.store.db import reader
 
 bp = Blueprint("ops", __name__)
+log = logging.getLogger("oncall.web")
 
 
 @bp.get("/healthz")
@@ -56,8 +59,8 @@ def metrics():
                 CONNECTOR_FAILURES.labels(integration_id, source).set(failures)
                 if last_success is not None:
                     CONNECTOR_LAST_SUCCESS.labels(integration_id, source).set(last_success.timestamp())
-    except Exception:  # metrics must answer even when the database does not
-        pass
+    except Exception as exc:  # metrics must answer even when the database does not
+        log.warning("metrics: database figures unavailable (%s: %s)", exc.__class__.__name__, exc)
     return Response(generate_latest(registry()), mimetype=CONTENT_TYPE_LATEST)
 
 
