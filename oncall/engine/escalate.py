@@ -64,12 +64,21 @@ def _apply(session: Session, incident: Incident, decision: Decision, now: dateti
 def escalate_due(session: Session, now: datetime, limit: int = BATCH) -> int:
     """Advance every due incident (up to ``limit``) in one transaction; returns how many."""
     advanced = 0
+    recipients: dict[tuple, list[int]] = {}  # one batch, one instant: each answer is asked once
+    in_hours: dict[int, bool] = {}
+
+    def who(level) -> list[int]:
+        if level.targets not in recipients:
+            recipients[level.targets] = coverage.recipients(session, level.targets, now)
+        return recipients[level.targets]
+
     for incident in _due(session, now, limit):
         spec = policies.spec_from_snapshot(incident.policy_snapshot)
+        if incident.level == 0 and not spec.page_during_business_hours and incident.team_id not in in_hours:
+            in_hours[incident.team_id] = coverage.in_business_hours(session, incident.team_id, now)
         at_business_hours = (incident.level == 0 and not spec.page_during_business_hours
-                             and coverage.in_business_hours(session, incident.team_id, now))
-        decision = decide(spec, State(incident.level, incident.loop),
-                          lambda level: coverage.recipients(session, level.targets, now), now,
+                             and in_hours[incident.team_id])
+        decision = decide(spec, State(incident.level, incident.loop), who, now,
                           in_business_hours=at_business_hours)
         if not _claim(session, incident, decision):
             continue

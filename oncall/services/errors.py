@@ -33,3 +33,12 @@ class Conflict(ServiceError):
 class Forbidden(ServiceError):
     status = 403
     code = "forbidden"
+
+
+def patch_changes(data, required: tuple[str, ...]) -> dict:
+    """The fields a PATCH body sets; a field that may not be empty set to null is a 400."""
+    changes = data.model_dump(exclude_unset=True)
+    for name in required:
+        if name in changes and changes[name] is None:
+            raise Invalid.field(name, "may not be null")
+    return changes

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from oncall import clock
 from oncall.schemas.integrations import IntegrationCreate, IntegrationCreated, IntegrationOut, IntegrationUpdate
 from oncall.services import audit, crypto, teams
-from oncall.services.errors import Invalid, NotFound
+from oncall.services.errors import Invalid, NotFound, patch_changes
 from oncall.services.secrets import hash_secret, random_key
 from oncall.store.models import EscalationPolicy, Integration
 
@@ -104,10 +104,7 @@ def update(*, session: Session, integration_id: int, data: IntegrationUpdate, ac
            secret_key: str) -> Integration:
     integration = get(session=session, integration_id=integration_id)
     before = _snapshot(integration)
-    changes = data.model_dump(exclude_unset=True)
-    for key in ("name", "policy_id", "min_severity", "routing_rules"):
-        if key in changes and changes[key] is None:
-            raise Invalid.field(key, "may not be null")
+    changes = patch_changes(data, ("name", "policy_id", "min_severity", "routing_rules"))
     if "policy_id" in changes:
         policy = _check_policy(session, "policy_id", changes["policy_id"])
         if policy.team_id != integration.team_id:

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from oncall.schedule.escalation import LevelSpec, PolicySpec, Target
 from oncall.schemas.policies import LevelIn, LevelOut, PolicyCreate, PolicyOut, PolicyUpdate, TargetOut
 from oncall.services import audit, teams
-from oncall.services.errors import Invalid, NotFound
+from oncall.services.errors import Invalid, NotFound, patch_changes
 from oncall.store.models import EscalationLevel, EscalationPolicy, EscalationTarget, Rotation, Team, User
 
 _TARGET_TABLES = {"rotation": Rotation, "user": User, "team": Team}
@@ -93,10 +93,7 @@ def update(*, session: Session, policy_id: int, data: PolicyUpdate, actor: str) 
     """Edits never reshape a running escalation: incidents keep their snapshot."""
     policy = get(session=session, policy_id=policy_id)
     before = to_out(session=session, policy=policy).model_dump(mode="json")
-    changes = data.model_dump(exclude_unset=True)
-    for key in ("name", "repeat", "page_during_business_hours", "levels"):
-        if key in changes and changes[key] is None:
-            raise Invalid.field(key, "may not be null")
+    changes = patch_changes(data, ("name", "repeat", "page_during_business_hours", "levels"))
     if data.levels is not None:
         _check_targets(session, data.levels)
         _write_levels(session, policy.id, data.levels)

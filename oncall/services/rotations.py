@@ -35,12 +35,14 @@ def _layers(session: Session, rotation_id: int) -> list[Layer]:
 def _versions(session: Session, layer_id: int) -> list[tuple[LayerVersion, list[int]]]:
     rows = session.execute(select(LayerVersion).where(LayerVersion.layer_id == layer_id)
                            .order_by(LayerVersion.id)).scalars().all()
-    result = []
-    for row in rows:
-        members = session.execute(select(LayerMember.user_id).where(LayerMember.layer_version_id == row.id)
-                                  .order_by(LayerMember.position)).scalars().all()
-        result.append((row, list(members)))
-    return result
+    members: dict[int, list[int]] = {row.id: [] for row in rows}
+    if rows:
+        for version_id, user_id in session.execute(
+                select(LayerMember.layer_version_id, LayerMember.user_id)
+                .where(LayerMember.layer_version_id.in_(list(members)))
+                .order_by(LayerMember.layer_version_id, LayerMember.position)).all():
+            members[version_id].append(user_id)
+    return [(row, members[row.id]) for row in rows]
 
 
 def _version_out(row: LayerVersion, members: list[int]) -> LayerVersionOut:

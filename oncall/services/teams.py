@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from oncall.schemas.people import TeamCreate, TeamOut, TeamUpdate
 from oncall.services import audit
-from oncall.services.errors import Conflict, Invalid, NotFound
+from oncall.services.errors import Conflict, Invalid, NotFound, patch_changes
 from oncall.store.models import Team, TeamMember, User
 
 
@@ -77,10 +77,7 @@ def create(*, session: Session, data: TeamCreate, actor: str) -> Team:
 def update(*, session: Session, team_id: int, data: TeamUpdate, actor: str) -> Team:
     team = get(session=session, team_id=team_id)
     before = to_out(session=session, team=team).model_dump(mode="json")
-    changes = data.model_dump(exclude_unset=True)
-    for required in ("name", "timezone", "members", "managers"):
-        if required in changes and changes[required] is None:
-            raise Invalid.field(required, "may not be null")
+    changes = patch_changes(data, ("name", "timezone", "members", "managers"))
     if "name" in changes:
         _check_name_free(session, changes["name"], team_id)
     try:

@@ -8,7 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from oncall.schemas.people import UserCreate, UserOut, UserUpdate
 from oncall.services import audit
-from oncall.services.errors import Conflict, Invalid, NotFound
+from oncall.services.errors import Conflict, Invalid, NotFound, patch_changes
 from oncall.store.models import User
 
 MIN_PASSWORD_LENGTH = 12
@@ -63,10 +63,7 @@ def create(*, session: Session, data: UserCreate, actor: str, password: str | No
 def update(*, session: Session, user_id: int, data: UserUpdate, actor: str) -> User:
     user = get(session=session, user_id=user_id)
     before = _snapshot(user)
-    changes = data.model_dump(exclude_unset=True)
-    for required in ("name", "email", "timezone", "role"):
-        if required in changes and changes[required] is None:
-            raise Invalid.field(required, "may not be null")
+    changes = patch_changes(data, ("name", "email", "timezone", "role"))
     if "email" in changes:
         _check_email_free(session, changes["email"], user_id)
     for key, value in changes.items():
